@@ -1,0 +1,66 @@
+// Typed failures of the Coder client. They carry facts only; the words a model reads are written once, in
+// tools/error-text.ts.
+
+export interface Validation {
+  field: string;
+  detail: string;
+}
+
+/** Coder (or a proxy in front of it) answered with a non-2xx status. */
+export class CoderApiError extends Error {
+  override readonly name = "CoderApiError";
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    message: string,
+    readonly detail: string | undefined,
+    readonly validations: Validation[],
+  ) {
+    super(message);
+  }
+}
+
+/** No answer: connection refused, DNS failure, reset, TLS failure. */
+export class CoderUnreachableError extends Error {
+  override readonly name = "CoderUnreachableError";
+  constructor(
+    readonly origin: string,
+    readonly code: string,
+  ) {
+    super(`cannot reach Coder at ${origin} (${code})`);
+  }
+}
+
+/** Coder did not answer within the request time-out. */
+export class CoderTimeoutError extends Error {
+  override readonly name = "CoderTimeoutError";
+  constructor(
+    readonly origin: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Coder at ${origin} did not answer within ${timeoutMs / 1000} s`);
+  }
+}
+
+/** A success status whose body is not what the Coder API documents. */
+export class CoderContractError extends Error {
+  override readonly name = "CoderContractError";
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    problem: string,
+  ) {
+    super(`${method} ${path}: ${problem}`);
+  }
+}
+
+/** The caller's input cannot make a valid request (detected before anything is sent). */
+export class InvalidInputError extends Error {
+  override readonly name = "InvalidInputError";
+}
+
+/** No usable deployment URL or token; the message says what to set. */
+export class NotConfiguredError extends Error {
+  override readonly name = "NotConfiguredError";
+}

@@ -1,0 +1,53 @@
+// Task identifier rules, as codersdk's TaskByIdentifier applies them: a UUID -> me/<uuid> (UUIDs are looked up
+// globally, whatever the user segment says); `name` -> me/<name>; `owner/name`; more than one `/` is invalid.
+import { InvalidInputError } from "./errors.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// codersdk.NameValid / UsernameValid: letters and digits in groups joined by single hyphens, 32 at most.
+const NAME = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;
+const NAME_MAX = 32;
+
+export interface TaskRef {
+  owner: string;
+  task: string;
+}
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+export function isValidName(value: string): boolean {
+  return value.length <= NAME_MAX && NAME.test(value);
+}
+
+/** A user argument: `me`, a username, or a user UUID. */
+export function parseUser(value: string, field = "user"): string {
+  if (value === "me" || isUuid(value) || isValidName(value)) return value;
+  throw new InvalidInputError(
+    `${field} "${value}" is not a Coder user: use "me", a username (letters, digits and single hyphens) or a user ID`,
+  );
+}
+
+export function parseTaskIdentifier(identifier: string): TaskRef {
+  const parts = identifier.split("/");
+  const invalid = (why: string) =>
+    new InvalidInputError(
+      `task_id "${identifier}" is not a task identifier (${why}): use a task ID (UUID), a task name, or owner/name`,
+    );
+  if (parts.length > 2) throw invalid("more than one '/'");
+  const [first = "", second] = parts;
+  const owner = second === undefined ? "me" : first;
+  const task = second === undefined ? first : second;
+  if (second !== undefined && owner !== "me" && !isUuid(owner) && !isValidName(owner)) {
+    throw invalid(`"${owner}" is not a username`);
+  }
+  if (!isUuid(task) && !isValidName(task)) {
+    throw invalid(task === "" ? "the name is empty" : `"${task}" is not a task name`);
+  }
+  return { owner, task };
+}
+
+/** Later calls address a resolved task as codersdk does: me/<uuid>, since a UUID is looked up globally. */
+export function refOf(task: { id: string }): TaskRef {
+  return { owner: "me", task: task.id };
+}

@@ -1,0 +1,107 @@
+// Configuration from the environment and the coder CLI's login files. Problems name the variable to set and never
+// echo a token.
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export interface Config {
+  /** The deployment, without a trailing slash; absent when not configured. */
+  coderUrl?: URL;
+  token?: string;
+  /** Where the URL and token came from, for the start-up line. */
+  source: string;
+  timeoutMs: number;
+  /** Why no request can be made, in words that say what to set; absent when configured. */
+  problem?: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
+/** The coder CLI's config dir (cli/config DefaultDir, kirsle/configdir). */
+export function coderConfigDir(env: Env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+  if (env.CODER_CONFIG_DIR) return env.CODER_CONFIG_DIR;
+  if (platform === "darwin") return join(home, "Library", "Application Support", "coderv2");
+  if (platform === "win32") return join(env.APPDATA ?? join(home, "AppData", "Roaming"), "coderv2");
+  return join(env.XDG_CONFIG_HOME || join(home, ".config"), "coderv2");
+}
+
+function readTrimmed(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses a deployment URL: http(s) only, no credentials, query or fragment; a path prefix is kept. */
+export function parseCoderUrl(raw: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password) return undefined;
+  if (url.search || url.hash) return undefined;
+  url.pathname = url.pathname.replace(/\/+$/, "");
+  return url;
+}
+
+function parseTimeout(env: Env): { ms: number; problem?: string } {
+  const raw = env.CODER_TASKS_MCP_TIMEOUT_SECONDS;
+  if (raw === undefined || raw === "") return { ms: DEFAULT_TIMEOUT_SECONDS * 1000 };
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    return {
+      ms: DEFAULT_TIMEOUT_SECONDS * 1000,
+      problem: `CODER_TASKS_MCP_TIMEOUT_SECONDS must be a number of seconds between 0 and 3600 (got "${raw}")`,
+    };
+  }
+  return { ms: seconds * 1000 };
+}
+
+export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
+  const timeout = parseTimeout(env);
+  const fileUrl = readTrimmed(join(configDir, "url"));
+  const rawUrl = env.CODER_URL?.trim() || fileUrl;
+  const urlFrom = env.CODER_URL?.trim() ? "CODER_URL" : `${join(configDir, "url")} (coder login)`;
+  const base = { source: "", timeoutMs: timeout.ms };
+
+  if (!rawUrl) {
+    return {
+      ...base,
+      problem:
+        "No Coder deployment is configured: set CODER_URL to its address (e.g. https://coder.example.com) and " +
+        "CODER_SESSION_TOKEN to a session token (`coder tokens create`), or run `coder login` on this machine.",
+    };
+  }
+  const coderUrl = parseCoderUrl(rawUrl);
+  if (!coderUrl) {
+    return {
+      ...base,
+      problem: `${urlFrom} is not a valid deployment URL: set CODER_URL to an http:// or https:// address without credentials, query or fragment (e.g. https://coder.example.com).`,
+    };
+  }
+
+  // The session file belongs to the deployment in the url file: never send it to another one.
+  const fileUrlMatches = fileUrl !== undefined && parseCoderUrl(fileUrl)?.origin === coderUrl.origin;
+  const envToken = env.CODER_SESSION_TOKEN?.trim();
+  const token = envToken || (fileUrlMatches ? readTrimmed(join(configDir, "session")) : undefined);
+  const tokenFrom = envToken ? "CODER_SESSION_TOKEN" : "coder login";
+  const source = `URL from ${env.CODER_URL?.trim() ? "CODER_URL" : "coder login"}, token from ${tokenFrom}`;
+
+  if (!token) {
+    return {
+      ...base,
+      coderUrl,
+      source,
+      problem:
+        `No Coder session token for ${coderUrl.origin}: set CODER_SESSION_TOKEN (create one with \`coder tokens create\`) ` +
+        "or run `coder login` (on macOS and Windows, `coder login` keeps the token in the OS keyring: pass it with " +
+        "CODER_SESSION_TOKEN, e.g. from `coder login token`).",
+    };
+  }
+  return { ...base, coderUrl, token, source, problem: timeout.problem };
+}

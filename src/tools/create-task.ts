@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { isValidName, parseUser } from "../coder/identifiers.js";
+import { TaskSchema } from "../coder/schemas.js";
+import { chooseTemplateVersion } from "../coder/templates.js";
+import { defineTool } from "./define.js";
+import { inputArg, userArg } from "./shapes.js";
+
+const RESERVED_NAMES = ["new", "create"];
+
+export const createTask = defineTool({
+  name: "coder_create_task",
+  title: "Create a Coder task",
+  description:
+    "Start a new Coder task: an AI coding agent in a new workspace, given a prompt. Name a template (or leave it " +
+    "out when the deployment has exactly one template that can run AI tasks; the error lists them otherwise) and " +
+    "optionally a preset. Returns the new task; it starts as pending, then initializing, then active. Follow it " +
+    "with coder_get_task, and read its answer with coder_get_task_logs.",
+  input: {
+    input: inputArg.describe("The prompt: what the agent should do."),
+    template: z.string().min(1).max(100).optional().describe("Template name or ID; its active version is used."),
+    template_version_id: z.uuid().optional().describe("A specific template version ID, instead of template."),
+    preset: z.string().min(1).max(100).optional().describe("Preset name or ID of that template version."),
+    template_version_preset_id: z.uuid().optional().describe("Preset ID, instead of preset."),
+    name: z
+      .string()
+      .refine((n) => isValidName(n) && !RESERVED_NAMES.includes(n.toLowerCase()), {
+        message: 'must be at most 32 letters, digits and single hyphens (e.g. "fix-login-bug"), not "new" or "create"',
+      })
+      .optional()
+      .describe("Task name, also the workspace name; generated from the prompt when left out."),
+    display_name: z.string().max(64).optional().describe("A human-readable title, 64 characters at most."),
+    user: userArg.optional().describe('Who owns the task: "me" (default), a username or a user ID.'),
+  },
+  output: TaskSchema.shape,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler(args, { coder, signal }) {
+    const owner = parseUser(args.user ?? "me");
+    const version = await chooseTemplateVersion(
+      coder,
+      {
+        template: args.template,
+        templateVersionId: args.template_version_id,
+        preset: args.preset,
+        templateVersionPresetId: args.template_version_preset_id,
+      },
+      { signal },
+    );
+    return coder.createTask(
+      owner,
+      {
+        input: args.input,
+        template_version_id: version.templateVersionId,
+        ...(version.templateVersionPresetId ? { template_version_preset_id: version.templateVersionPresetId } : {}),
+        ...(args.name ? { name: args.name } : {}),
+        ...(args.display_name ? { display_name: args.display_name } : {}),
+      },
+      { signal },
+    );
+  },
+});

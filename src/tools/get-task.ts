@@ -1,0 +1,18 @@
+import { TaskSchema } from "../coder/schemas.js";
+import { defineTool } from "./define.js";
+import { taskIdArg } from "./shapes.js";
+
+export const getTask = defineTool({
+  name: "coder_get_task",
+  title: "Get a Coder task",
+  description:
+    "Get one Coder task in full: status, the agent's current state and message (current_state), its initial " +
+    "prompt, template, workspace and agent details. Use it to check on a task before sending input, pausing or " +
+    "resuming it; read what the agent said with coder_get_task_logs.",
+  input: { task_id: taskIdArg },
+  output: TaskSchema.shape,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler({ task_id }, { coder, signal }) {
+    return coder.resolveTask(task_id, { signal });
+  },
+});

@@ -1,0 +1,31 @@
+import { InvalidInputError } from "../coder/errors.js";
+import { refOf } from "../coder/identifiers.js";
+import { defineTool } from "./define.js";
+import { BuildSummarySchema, summarizeBuild, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
+
+export const pauseTask = defineTool({
+  name: "coder_pause_task",
+  title: "Pause a Coder task",
+  description:
+    "Pause a task: stop its workspace, keeping the task, its prompt and a snapshot of its last messages. The agent " +
+    "stops working. Returns the stop build (usually still pending) and the task; the status becomes paused when " +
+    "the build finishes. Resume with coder_resume_task. Needs Coder v2.31.1 or later.",
+  input: { task_id: taskIdArg },
+  output: {
+    build: BuildSummarySchema,
+    task: TaskSummarySchema,
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler({ task_id }, { coder, signal }) {
+    const task = await coder.resolveTask(task_id, { signal });
+    // Coder itself would queue another, useless stop build.
+    if (task.status === "paused") {
+      throw new InvalidInputError(
+        `Task ${task.owner_name}/${task.name} is already paused; resume it with coder_resume_task.`,
+      );
+    }
+    const build = await coder.pauseTask(refOf(task), { signal });
+    const after = await coder.getTask(refOf(task), { signal });
+    return { build: summarizeBuild(build), task: summarizeTask(after) };
+  },
+});

@@ -1,0 +1,33 @@
+import { InvalidInputError } from "../coder/errors.js";
+import { refOf } from "../coder/identifiers.js";
+import { defineTool } from "./define.js";
+import { BuildSummarySchema, summarizeBuild, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
+
+export const resumeTask = defineTool({
+  name: "coder_resume_task",
+  title: "Resume a paused Coder task",
+  description:
+    "Resume a paused task: start its workspace again so the agent continues. Returns the start build (usually " +
+    "still pending) and the task; it goes through pending and initializing to active. Wait until it is active " +
+    "and idle (coder_get_task) before sending input. Needs Coder v2.31.1 or later.",
+  input: { task_id: taskIdArg },
+  output: {
+    build: BuildSummarySchema,
+    task: TaskSummarySchema,
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler({ task_id }, { coder, signal }) {
+    const task = await coder.resolveTask(task_id, { signal });
+    // As `coder task resume`: only a paused task can be resumed.
+    if (task.status !== "paused") {
+      const why =
+        task.status === "error" || task.status === "unknown"
+          ? "it cannot be resumed; check its workspace build logs in Coder, or delete it"
+          : "only a paused task can be resumed";
+      throw new InvalidInputError(`Task ${task.owner_name}/${task.name} has status ${task.status}: ${why}.`);
+    }
+    const build = await coder.resumeTask(refOf(task), { signal });
+    const after = await coder.getTask(refOf(task), { signal });
+    return { build: summarizeBuild(build), task: summarizeTask(after) };
+  },
+});

@@ -1,0 +1,67 @@
+// Parameters and result shapes shared by several tools, defined once.
+import { z } from "zod";
+import type { Task, WorkspaceBuild } from "../coder/schemas.js";
+import { TASK_STATUSES, TaskStatusSchema } from "../coder/schemas.js";
+
+/** The most input a tool sends to an agent or stores as a prompt, in characters. */
+export const INPUT_MAX = 100_000;
+
+export const taskIdArg = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe("The task: its ID (UUID), its name (one of your tasks), or owner/name (e.g. alice/fix-login-bug).");
+
+export const userArg = z.string().min(1).max(64).describe('A Coder user: "me" (default), a username, or a user ID.');
+
+export const inputArg = z
+  .string()
+  .max(INPUT_MAX)
+  .refine((s) => s.trim() !== "", "input must not be empty");
+
+export const statusArg = TaskStatusSchema.describe(`Task status: one of ${TASK_STATUSES.join(", ")}.`);
+
+export const TaskSummarySchema = z.object({
+  id: z.string(),
+  owner: z.string().describe("Owner's username."),
+  name: z.string().describe("Task name; owner/name identifies the task."),
+  display_name: z.string().optional(),
+  status: TaskStatusSchema,
+  state: z.string().nullable().describe("What the agent last reported: working, idle, complete or failed."),
+  message: z.string().nullable().describe("The agent's last status message."),
+  template: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type TaskSummary = z.infer<typeof TaskSummarySchema>;
+
+export function summarizeTask(task: Task): TaskSummary {
+  return {
+    id: task.id,
+    owner: task.owner_name,
+    name: task.name,
+    ...(task.display_name ? { display_name: task.display_name } : {}),
+    status: task.status,
+    state: task.current_state?.state ?? null,
+    message: task.current_state?.message || null,
+    template: task.template_display_name || task.template_name,
+    created_at: task.created_at,
+    updated_at: task.updated_at,
+  };
+}
+
+export const BuildSummarySchema = z.object({
+  id: z.string(),
+  transition: z.string().describe("start, stop or delete."),
+  status: z.string().describe("The workspace build's status, usually pending right after the call."),
+  build_number: z.number().int().optional(),
+});
+
+export function summarizeBuild(build: WorkspaceBuild): z.infer<typeof BuildSummarySchema> {
+  return {
+    id: build.id,
+    transition: build.transition,
+    status: build.status,
+    ...(build.build_number !== undefined ? { build_number: build.build_number } : {}),
+  };
+}

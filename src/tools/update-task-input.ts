@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { refOf } from "../coder/identifiers.js";
+import { defineTool } from "./define.js";
+import { inputArg, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
+
+export const updateTaskInput = defineTool({
+  name: "coder_update_task_input",
+  title: "Replace a paused task's prompt",
+  description:
+    "Replace the stored prompt (initial input) of a paused task; nothing is sent to the agent. The task must be " +
+    "paused (coder_pause_task). Use it to correct a task's instructions before coder_resume_task; to talk to a " +
+    "running agent use coder_send_task_input instead.",
+  input: {
+    task_id: taskIdArg,
+    input: inputArg.describe("The new prompt."),
+  },
+  output: {
+    updated: z.literal(true),
+    task: TaskSummarySchema,
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler({ task_id, input }, { coder, signal }) {
+    const task = await coder.resolveTask(task_id, { signal });
+    await coder.updateTaskInput(refOf(task), input, { signal });
+    return { updated: true as const, task: summarizeTask(task) };
+  },
+});

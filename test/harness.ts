@@ -1,0 +1,71 @@
+// Test harness: a real MCP Client, linked in memory to a server built as the bin builds it, against a fake Coder.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type Env, loadConfig } from "../src/config.js";
+import { redactor } from "../src/redact.js";
+import { createCoderClient, createServer } from "../src/server.js";
+import { FakeCoder, type FakeCoderOptions } from "./fake-coder/index.js";
+
+export interface Connected {
+  client: Client;
+  close(): Promise<void>;
+}
+
+/** Connects a Client to a server configured from `env` alone (login files read from `configDir`). */
+export async function connect(env: Env, configDir = "/nonexistent-coder-config"): Promise<Connected> {
+  const config = loadConfig(env, configDir);
+  const coder = createCoderClient(config, "test");
+  const server = createServer({ config, coder, redact: redactor([config.token]), version: "test" });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: "test-client", version: "1.0.0" });
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  return {
+    client,
+    async close() {
+      await client.close();
+      await server.close();
+      await coder?.close();
+    },
+  };
+}
+
+export interface World extends Connected {
+  fake: FakeCoder;
+  call(name: string, args?: Record<string, unknown>): Promise<ToolOutcome>;
+}
+
+export interface ToolOutcome {
+  isError: boolean;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary result fields.
+  data: any;
+  raw: CallToolResult;
+}
+
+/** A fake Coder and a client connected to it with its token. */
+export async function world(options: FakeCoderOptions = {}, env: Env = {}): Promise<World> {
+  const fake = await FakeCoder.start(options);
+  const connected = await connect({ CODER_URL: fake.url, CODER_SESSION_TOKEN: fake.token, ...env });
+  return {
+    ...connected,
+    fake,
+    call: (name, args = {}) => callTool(connected.client, name, args),
+    async close() {
+      await connected.close();
+      await fake.close();
+    },
+  };
+}
+
+export async function callTool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolOutcome> {
+  const raw = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const text = raw.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+  return { isError: raw.isError === true, text, data: raw.structuredContent, raw };
+}
+
+/** Requests the fake received on task routes, as raw URLs. */
+export function taskRequests(fake: FakeCoder): string[] {
+  return fake.requests.filter((r) => r.path.includes("/tasks")).map((r) => `${r.method} ${r.rawUrl}`);
+}
