@@ -9,7 +9,8 @@ for (const entry of readdirSync("src", { recursive: true, withFileTypes: true })
   readFileSync(path, "utf8")
     .split("\n")
     .forEach((line, i) => {
-      if (/process\.stdout\.write|console\.\w+\(/.test(line)) offenders.push(`${path}:${i + 1}: ${line.trim()}`);
+      if (/process\.stdout\.write|console\.\w+\(/.test(line) && !line.includes("// stdout-ok"))
+        offenders.push(`${path}:${i + 1}: ${line.trim()}`);
     });
 }
 if (offenders.length > 0) {

@@ -11,6 +11,10 @@ export interface Config {
   /** Where the URL and token came from, for the start-up line. */
   source: string;
   timeoutMs: number;
+  /** Characters of log content one result may carry. */
+  logMaxChars: number;
+  /** How often subscribed resources are polled. */
+  pollIntervalMs: number;
   /** Why no request can be made, in words that say what to set; absent when configured. */
   problem?: string;
 }
@@ -18,6 +22,8 @@ export interface Config {
 export type Env = Record<string, string | undefined>;
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
+const DEFAULT_LOG_MAX_CHARS = 16_000;
+const DEFAULT_POLL_SECONDS = 5;
 
 /** The coder CLI's config dir (cli/config DefaultDir, kirsle/configdir). */
 export function coderConfigDir(env: Env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
@@ -49,25 +55,36 @@ export function parseCoderUrl(raw: string): URL | undefined {
   return url;
 }
 
-function parseTimeout(env: Env): { ms: number; problem?: string } {
-  const raw = env.CODER_TASKS_MCP_TIMEOUT_SECONDS;
-  if (raw === undefined || raw === "") return { ms: DEFAULT_TIMEOUT_SECONDS * 1000 };
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    return {
-      ms: DEFAULT_TIMEOUT_SECONDS * 1000,
-      problem: `CODER_TASKS_MCP_TIMEOUT_SECONDS must be a number of seconds between 0 and 3600 (got "${raw}")`,
-    };
+/** A numeric setting: the default when unset, a problem that names the variable when out of range. */
+function numberSetting(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): { value: number; problem?: string } {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return { value: fallback };
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    return { value: fallback, problem: `${name} must be a number from ${min} to ${max} (got "${raw}").` };
   }
-  return { ms: seconds * 1000 };
+  return { value };
 }
 
 export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
-  const timeout = parseTimeout(env);
+  const timeout = numberSetting(env, "CODER_TASKS_MCP_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS, 0.1, 3600);
+  const logMax = numberSetting(env, "CODER_TASKS_MCP_LOG_MAX_CHARS", DEFAULT_LOG_MAX_CHARS, 1000, 1_000_000);
+  const poll = numberSetting(env, "CODER_TASKS_MCP_POLL_SECONDS", DEFAULT_POLL_SECONDS, 0.05, 3600);
   const fileUrl = readTrimmed(join(configDir, "url"));
   const rawUrl = env.CODER_URL?.trim() || fileUrl;
   const urlFrom = env.CODER_URL?.trim() ? "CODER_URL" : `${join(configDir, "url")} (coder login)`;
-  const base = { source: "", timeoutMs: timeout.ms };
+  const base = {
+    source: "",
+    timeoutMs: timeout.value * 1000,
+    logMaxChars: Math.floor(logMax.value),
+    pollIntervalMs: poll.value * 1000,
+  };
 
   if (!rawUrl) {
     return {
@@ -103,5 +120,5 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
         "CODER_SESSION_TOKEN, e.g. from `coder login token`).",
     };
   }
-  return { ...base, coderUrl, token, source, problem: timeout.problem };
+  return { ...base, coderUrl, token, source, problem: timeout.problem ?? logMax.problem ?? poll.problem };
 }

@@ -11,6 +11,8 @@ import { callTool, connect } from "./harness.js";
 const MINIMAL_ARGS: Record<string, Record<string, unknown>> = {
   coder_list_tasks: {},
   coder_get_task: { task_id: "x" },
+  coder_list_templates: {},
+  coder_wait_for_task: { task_id: "x" },
   coder_create_task: { input: "x" },
   coder_send_task_input: { task_id: "x", input: "x" },
   coder_get_task_logs: { task_id: "x" },
@@ -84,7 +86,7 @@ describe("configuration", () => {
 
   it("falls back to the url and session files that `coder login` writes", async () => {
     const dir = loginDir({ url: `${fake.url}\n`, session: `  ${fake.token}\n` });
-    const c = await connect({}, dir);
+    const c = await connect({}, { configDir: dir });
     try {
       const r = await callTool(c.client, "coder_get_task", { task_id: "fix-login" });
       assert.equal(r.isError, false, r.text);
@@ -97,7 +99,7 @@ describe("configuration", () => {
   it("never sends the session file's token to a deployment other than the one it was made for", async () => {
     const dir = loginDir({ url: "https://other.example.com", session: fake.token });
     const count = fake.requests.length;
-    const c = await connect({ CODER_URL: fake.url }, dir);
+    const c = await connect({ CODER_URL: fake.url }, { configDir: dir });
     try {
       const r = await callTool(c.client, "coder_list_tasks");
       assert.equal(r.isError, true);

@@ -3,7 +3,16 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { FakeCoder, loadContract, SPEC_URL, type Task, type TaskStatus } from "./fake-coder/index.js";
+import { type Answer, call } from "./fake-coder/client.js";
+import {
+  FakeCoder,
+  featuresOf,
+  loadContract,
+  parseVersion,
+  SPEC_URL,
+  type Task,
+  type TaskStatus,
+} from "./fake-coder/index.js";
 
 const RESOURCE_NOT_FOUND = { message: "Resource not found or you do not have access to this resource" };
 const SIGNED_OUT = "You are signed out or your session has expired. Please sign in again to continue.";
@@ -11,36 +20,6 @@ const BUILD_ACTIVE = {
   message: "A workspace build is already active.",
   detail: "A workspace build is already active.",
 };
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON.
-  body: any;
-}
-
-async function call(
-  fake: FakeCoder,
-  method: string,
-  path: string,
-  opts: { body?: unknown; headers?: Record<string, string>; token?: string | null } = {},
-): Promise<Answer> {
-  const token = opts.token === undefined ? fake.token : opts.token;
-  const res = await fetch(fake.url + path, {
-    method,
-    headers: { ...(token === null ? {} : { "Coder-Session-Token": token }), ...opts.headers },
-    body: opts.body === undefined || typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body };
-}
 
 /** A fake with alice (me), bob, an AI template and a plain one, closed after the suite, whose bodies must conform. */
 function suite(name: string, body: (fake: () => FakeCoder) => void): void {
@@ -506,6 +485,116 @@ describe("mounts and path prefix", () => {
       assert.equal(fake.requests.at(-1)?.rawUrl, "/api/v2/buildinfo");
     } finally {
       await fake.close();
+    }
+  });
+});
+
+describe("Coder versions", () => {
+  const ROUTE_NOT_FOUND = { message: "Route not found." };
+  const mustBeActive = (status: string) => ({
+    message: "Task must be active.",
+    detail: `Task status is "${status}", it must be "active" to interact with the task.`,
+  });
+  const answer = async (fake: FakeCoder, method: string, path: string, body?: unknown) => {
+    const r = await call(fake, method, path, body === undefined ? {} : { body });
+    return [r.status, r.body];
+  };
+  /** A fake of `version` with one AI template; its bodies must conform. */
+  const withVersion = async (version: string, body: (fake: FakeCoder) => Promise<void>) => {
+    const fake = await FakeCoder.start({ version });
+    fake.addTemplate({ name: "claude-code" });
+    try {
+      await body(fake);
+      assert.deepEqual(fake.violations, []);
+    } finally {
+      await fake.close();
+    }
+  };
+
+  it("parses versions; one that does not parse, or a development build, is the newest", () => {
+    assert.deepEqual(parseVersion("v2.31.1-rc.2+abc1234"), [2, 31, 1]);
+    assert.equal(parseVersion("main"), undefined);
+    assert.equal(featuresOf("v2.28.9").taskNames, false);
+    assert.equal(featuresOf("v2.29.0").taskNames, true);
+    assert.deepEqual([featuresOf("v2.31.0").pauseResume, featuresOf("v2.31.1+abc").pauseResume], [false, true]);
+    assert.deepEqual([featuresOf("v2.31.9").busyConflict, featuresOf("v2.32.0").busyConflict], [false, true]);
+    for (const v of ["v0.0.0-devel", "main"]) assert.ok(Object.values(featuresOf(v)).every(Boolean), v);
+  });
+
+  it("v2.28: experimental only, {task} by UUID only, no display_name, no PATCH input, no pause", async () => {
+    await withVersion("v2.28.3", async (fake) => {
+      const task = fake.addTask({ name: "old", status: "paused" });
+      assert.equal("display_name" in task, false);
+      assert.deepEqual(await answer(fake, "GET", "/api/v2/tasks"), [404, ROUTE_NOT_FOUND]);
+      const base = "/api/experimental/tasks/me";
+      const byId = await call(fake, "GET", `${base}/${task.id}`);
+      assert.deepEqual([byId.status, "display_name" in byId.body], [200, false]);
+      assert.deepEqual(await answer(fake, "GET", `${base}/old`), [
+        400,
+        { message: 'Invalid UUID "old".', detail: "invalid UUID length: 3" },
+      ]);
+      assert.deepEqual(await answer(fake, "PATCH", `${base}/${task.id}/input`, { input: "x" }), [404, ROUTE_NOT_FOUND]);
+      assert.deepEqual(await answer(fake, "POST", `${base}/${task.id}/pause`), [404, ROUTE_NOT_FOUND]);
+      assert.deepEqual(await answer(fake, "POST", `${base}/${task.id}/send`, { input: "x" }), [
+        400,
+        mustBeActive("paused"),
+      ]);
+      assert.deepEqual(await answer(fake, "GET", `${base}/${task.id}/logs`), [400, mustBeActive("paused")]);
+      const versionId = fake.getTask("old")?.template_version_id;
+      const created = await call(fake, "POST", base, {
+        body: { input: "x", template_version_id: versionId, display_name: "d".repeat(65) },
+      });
+      assert.deepEqual([created.status, "display_name" in created.body], [201, false], "display_name is ignored");
+    });
+  });
+
+  it("v2.30: /api/v2 with names and PATCH input, but no pause or resume, and 400 for a paused task", async () => {
+    await withVersion("v2.30.2", async (fake) => {
+      fake.addTask({ name: "sleepy", status: "paused" });
+      const base = "/api/v2/tasks/me/sleepy";
+      assert.equal((await call(fake, "GET", base)).body.display_name, "sleepy");
+      assert.deepEqual(await answer(fake, "POST", `${base}/pause`), [404, ROUTE_NOT_FOUND]);
+      assert.deepEqual(await answer(fake, "POST", `${base}/resume`), [404, ROUTE_NOT_FOUND]);
+      assert.equal((await call(fake, "PATCH", `${base}/input`, { body: { input: "new" } })).status, 204);
+      assert.deepEqual(await answer(fake, "POST", `${base}/send`, { input: "x" }), [400, mustBeActive("paused")]);
+    });
+  });
+
+  it("answers a busy agent 502 before v2.32 and 409 since, and a paused task 409 since v2.31.1", async () => {
+    for (const [version, busy, paused] of [
+      ["v2.31.0", 502, 400],
+      ["v2.31.1", 502, 409],
+      ["v2.33.0", 409, 409],
+    ] as const) {
+      await withVersion(version, async (fake) => {
+        const working = fake.addTask({ name: "working", state: { state: "working", message: "Running tests" } });
+        const sleepy = fake.addTask({ name: "sleepy", status: "paused" });
+        const send = (id: string) => answer(fake, "POST", `/api/v2/tasks/me/${id}/send`, { input: "x" });
+        const [busyStatus, busyBody] = await send(working.id);
+        assert.deepEqual(
+          [busyStatus, busyBody],
+          [busy, { message: "Task app is not ready to accept input.", detail: "Status: running" }],
+          version,
+        );
+        assert.equal((await send(sleepy.id))[0], paused, version);
+      });
+    }
+  });
+
+  it("mounts by version unless tasksApi says otherwise", async () => {
+    for (const [version, tasksApi, v2] of [
+      ["v2.28.0", undefined, 404],
+      ["v2.28.0", "v2", 200],
+      ["v2.29.0", undefined, 200],
+      ["v2.33.1", "experimental-only", 404],
+    ] as const) {
+      const fake = await FakeCoder.start({ version, ...(tasksApi ? { tasksApi } : {}) });
+      try {
+        assert.equal((await call(fake, "GET", "/api/v2/tasks")).status, v2, `${version} ${tasksApi}`);
+        assert.equal((await call(fake, "GET", "/api/experimental/tasks")).status, 200, `${version} ${tasksApi}`);
+      } finally {
+        await fake.close();
+      }
     }
   });
 });

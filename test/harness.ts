@@ -2,9 +2,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { WaitTiming } from "../src/coder/wait.js";
 import { type Env, loadConfig } from "../src/config.js";
 import { redactor } from "../src/redact.js";
 import { createCoderClient, createServer } from "../src/server.js";
+import type { ToolSelection } from "../src/tools/select.js";
 import { FakeCoder, type FakeCoderOptions } from "./fake-coder/index.js";
 
 export interface Connected {
@@ -12,11 +14,28 @@ export interface Connected {
   close(): Promise<void>;
 }
 
-/** Connects a Client to a server configured from `env` alone (login files read from `configDir`). */
-export async function connect(env: Env, configDir = "/nonexistent-coder-config"): Promise<Connected> {
-  const config = loadConfig(env, configDir);
+/** Polling fast enough for a fake whose tasks move in tens of milliseconds. */
+export const FAST_WAIT: WaitTiming = { firstPollMs: 10, maxPollMs: 40, nullStateIdleMs: 300, errorGraceMs: 400 };
+
+export interface ConnectOptions {
+  /** Where the coder CLI's login files are read from. */
+  configDir?: string;
+  waitTiming?: WaitTiming;
+  tools?: ToolSelection;
+}
+
+/** Connects a Client to a server configured from `env` alone, as the bin builds it. */
+export async function connect(env: Env, options: ConnectOptions = {}): Promise<Connected> {
+  const config = loadConfig(env, options.configDir ?? "/nonexistent-coder-config");
   const coder = createCoderClient(config, "test");
-  const server = createServer({ config, coder, redact: redactor([config.token]), version: "test" });
+  const server = createServer({
+    config,
+    coder,
+    redact: redactor([config.token]),
+    version: "test",
+    waitTiming: options.waitTiming ?? FAST_WAIT,
+    tools: options.tools,
+  });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "test-client", version: "1.0.0" });
   await server.connect(serverSide);
@@ -45,9 +64,13 @@ export interface ToolOutcome {
 }
 
 /** A fake Coder and a client connected to it with its token. */
-export async function world(options: FakeCoderOptions = {}, env: Env = {}): Promise<World> {
+export async function world(
+  options: FakeCoderOptions = {},
+  env: Env = {},
+  connectOptions: ConnectOptions = {},
+): Promise<World> {
   const fake = await FakeCoder.start(options);
-  const connected = await connect({ CODER_URL: fake.url, CODER_SESSION_TOKEN: fake.token, ...env });
+  const connected = await connect({ CODER_URL: fake.url, CODER_SESSION_TOKEN: fake.token, ...env }, connectOptions);
   return {
     ...connected,
     fake,

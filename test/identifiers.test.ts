@@ -62,7 +62,9 @@ describe("task identifiers", () => {
     } finally {
       await coder.close();
     }
-    assert.equal(w.fake.requests.at(-1)?.rawUrl, "/api/v2/tasks/me/a%2Fb%3Fc%23d%25e");
-    assert.equal(w.fake.requests.length, 1);
+    assert.deepEqual(
+      w.fake.requests.map((r) => r.rawUrl),
+      ["/api/v2/buildinfo", "/api/v2/tasks/me/a%2Fb%3Fc%23d%25e"],
+    );
   });
 });

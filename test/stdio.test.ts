@@ -69,7 +69,7 @@ describe("the stdio server", () => {
     assert.equal((init.result as { serverInfo: { name: string } }).serverInfo.name, "coder-tasks-mcp");
     peer.notify("notifications/initialized");
     const list = await peer.request("tools/list");
-    assert.equal((list.result as { tools: unknown[] }).tools.length, 9);
+    assert.equal((list.result as { tools: unknown[] }).tools.length, 11);
     const call = await peer.request("tools/call", { name: "coder_get_task", arguments: { task_id: "fix-login" } });
     const result = call.result as { structuredContent: { name: string }; isError?: boolean };
     assert.equal(result.isError, undefined);

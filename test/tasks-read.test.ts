@@ -106,7 +106,9 @@ describe("reading tasks", () => {
     assert.equal(r.data.task_id, task.id);
     assert.equal(r.data.snapshot, false);
     assert.equal(r.data.total, 120);
-    assert.equal(r.data.returned, 50);
+    assert.equal(r.data.entries.length, 50);
+    assert.equal(r.data.older, 70);
+    assert.equal(r.data.newer, 0);
     assert.equal(r.data.entries.at(-1).content, "message 119");
     const outputs = await w.call("coder_get_task_logs", { task_id: "chatty", type: "output", limit: 3 });
     assert.deepEqual(

@@ -22,10 +22,11 @@ describe("creating tasks", () => {
     w.fake.addTemplate({ name: "plain-vm", aiTask: false });
     const r = await w.call("coder_create_task", { input: "Fix the flaky login test", name: "flaky-login" });
     assert.equal(r.isError, false, r.text);
-    assert.equal(r.data.name, "flaky-login");
-    assert.equal(r.data.owner_name, "alice");
-    assert.equal(r.data.initial_prompt, "Fix the flaky login test");
-    assert.ok(["pending", "initializing"].includes(r.data.status));
+    assert.equal(r.data.task.name, "flaky-login");
+    assert.equal(r.data.task.owner_name, "alice");
+    assert.equal(r.data.task.initial_prompt, "Fix the flaky login test");
+    assert.ok(["pending", "initializing"].includes(r.data.task.status));
+    assert.equal(r.data.wait, undefined, "no waiting unless asked");
     const post = w.fake.requests.find((q) => q.method === "POST");
     assert.equal(post?.rawUrl, "/api/v2/tasks/me");
     assert.deepEqual(JSON.parse(post?.body ?? "{}"), {
@@ -43,11 +44,11 @@ describe("creating tasks", () => {
       display_name: "Dependency upgrade",
     });
     assert.equal(r.isError, false, r.text);
-    assert.equal(r.data.display_name, "Dependency upgrade");
+    assert.equal(r.data.task.display_name, "Dependency upgrade");
     const body = JSON.parse(w.fake.requests.filter((q) => q.method === "POST").at(-1)?.body ?? "{}");
     assert.equal(body.template_version_id, claude.activeVersionId);
     assert.equal(body.template_version_preset_id, claude.presets.find((p) => p.name === "Large")?.id);
-    assert.ok(r.data.name.length > 0, "Coder generated a name");
+    assert.ok(r.data.task.name.length > 0, "Coder generated a name");
   });
 
   it("lists the choices when the template or preset is unknown or ambiguous", async () => {
@@ -123,14 +124,25 @@ describe("driving tasks", () => {
     ]);
   });
 
-  it("tells the model to resume a paused task before sending", async () => {
+  it("tells the model to resume a paused task before sending, and sends nothing", async () => {
     const task = w.fake.addTask({ name: "sleepy", status: "paused" });
     const r = await w.call("coder_send_task_input", { task_id: "sleepy", input: "hello" });
     assert.equal(r.isError, true);
-    assert.match(r.text, /409 Conflict .*: Task is paused\./);
-    assert.match(r.text, /Detail: Resume the task to send messages\./);
-    assert.match(r.text, /coder_resume_task/);
+    assert.match(
+      r.text,
+      /^Task alice\/sleepy is paused: resume it with coder_resume_task, or call again with resume: true/,
+    );
     assert.deepEqual(w.fake.sentInputs(task.id), []);
+    assert.equal(taskRequests(w.fake).at(-1), "GET /api/v2/tasks/me/sleepy");
+  });
+
+  it("passes on Coder's refusal when the agent is busy", async () => {
+    w.fake.addTask({ name: "worker", state: { state: "working", message: "Compiling" } });
+    const r = await w.call("coder_send_task_input", { task_id: "worker", input: "hello" });
+    assert.equal(r.isError, true);
+    assert.match(r.text, /409 Conflict .*: Task app is not ready to accept input\./);
+    assert.match(r.text, /Detail: Status: running/);
+    assert.match(r.text, /wait until its state is idle/);
   });
 
   it("updates the prompt of a paused task, and refuses it on a running one", async () => {

@@ -8,7 +8,13 @@ import { type Connected, connect } from "./harness.js";
 
 const SNAPSHOT = new URL("./snapshots/tools-list.json", import.meta.url);
 
-const READ_ONLY = new Set(["coder_list_tasks", "coder_get_task", "coder_get_task_logs"]);
+const READ_ONLY = new Set([
+  "coder_list_tasks",
+  "coder_get_task",
+  "coder_list_templates",
+  "coder_wait_for_task",
+  "coder_get_task_logs",
+]);
 const DESTRUCTIVE = new Set(["coder_delete_task"]);
 
 describe("tool definitions", () => {

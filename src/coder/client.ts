@@ -1,10 +1,11 @@
 // The Coder client: one small method per endpoint of the Tasks API (after codersdk/aitasks.go), over one request
-// core. It knows HTTP and Coder, nothing of MCP.
-import { HttpCore, type HttpOptions } from "./http.js";
-import { parseTaskIdentifier, type TaskRef } from "./identifiers.js";
+// core, on whichever task routes the deployment serves. It knows HTTP and Coder, nothing of MCP.
+import { TaskRoutes } from "./deployment.js";
+import { TaskNotFoundError } from "./errors.js";
+import { HttpCore, type HttpOptions, type LogLevel } from "./http.js";
+import { isUuid, parseTaskIdentifier, type TaskRef } from "./identifiers.js";
 import {
   type BuildInfo,
-  BuildInfoSchema,
   BuildResponseSchema,
   type Preset,
   PresetListSchema,
@@ -21,6 +22,10 @@ import {
   UserSchema,
   type WorkspaceBuild,
 } from "./schemas.js";
+import { hasFeature } from "./versions.js";
+
+export type { LogLevel } from "./http.js";
+export type LogListener = (level: LogLevel, message: string) => void;
 
 export interface TaskFilter {
   /** Username, user UUID or `me`; absent lists every task the caller may read. */
@@ -41,13 +46,14 @@ export interface CreateTaskRequest {
 
 type Signal = { signal?: AbortSignal };
 
-const TASKS = ["api", "v2", "tasks"];
-
 export class CoderClient {
   private readonly http: HttpCore;
+  private readonly routes: TaskRoutes;
+  private readonly listeners = new Set<LogListener>();
 
-  constructor(options: HttpOptions) {
-    this.http = new HttpCore(options);
+  constructor(options: Omit<HttpOptions, "log">) {
+    this.http = new HttpCore({ ...options, log: (level, message) => this.log(level, message) });
+    this.routes = new TaskRoutes(this.http, (level, message) => this.log(level, message));
   }
 
   /** The deployment's origin, for messages. */
@@ -55,16 +61,25 @@ export class CoderClient {
     return this.http.origin;
   }
 
+  /** Reports fallbacks and slow answers; returns the function that stops listening. */
+  onLog(listener: LogListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private log(level: LogLevel, message: string): void {
+    for (const listener of this.listeners) listener(level, message);
+  }
+
   /** Values are quoted as the Go SDK quotes them (%q), so a value is always one search term. */
-  async listTasks(filter: TaskFilter = {}, opts: Signal = {}): Promise<{ tasks: Task[]; count: number }> {
+  listTasks(filter: TaskFilter = {}, opts: Signal = {}): Promise<{ tasks: Task[]; count: number }> {
     const terms: string[] = [];
     if (filter.owner) terms.push(`owner:${JSON.stringify(filter.owner)}`);
     if (filter.organization) terms.push(`organization:${JSON.stringify(filter.organization)}`);
     if (filter.status) terms.push(`status:${JSON.stringify(filter.status)}`);
     if (filter.terms) terms.push(filter.terms);
-    return this.http.request({
+    return this.routes.request([], {
       method: "GET",
-      segments: TASKS,
       query: { q: terms.join(" ") },
       expect: 200,
       schema: TasksListSchema,
@@ -73,40 +88,34 @@ export class CoderClient {
   }
 
   getTask(ref: TaskRef, opts: Signal = {}): Promise<Task> {
-    return this.http.request({
-      method: "GET",
-      segments: [...TASKS, ref.owner, ref.task],
-      expect: 200,
-      schema: TaskSchema,
-      ...opts,
-    });
+    return this.routes.request([ref.owner, ref.task], { method: "GET", expect: 200, schema: TaskSchema, ...opts });
   }
 
   /** Looks a task up by UUID, `name` or `owner/name`. */
-  resolveTask(identifier: string, opts: Signal = {}): Promise<Task> {
-    return this.getTask(parseTaskIdentifier(identifier), opts);
+  async resolveTask(identifier: string, opts: Signal = {}): Promise<Task> {
+    const ref = parseTaskIdentifier(identifier);
+    if (isUuid(ref.task) || hasFeature(await this.routes.version(opts.signal), "nameLookup")) {
+      return this.getTask(ref, opts);
+    }
+    // Before v2.29 {task} is a UUID only: find the name among the owner's tasks, as Coder does, ignoring case.
+    const { tasks } = await this.listTasks({ owner: ref.owner }, opts);
+    const task = tasks.find((t) => t.name.toLowerCase() === ref.task.toLowerCase());
+    if (!task) throw new TaskNotFoundError(identifier);
+    return task;
   }
 
   createTask(user: string, req: CreateTaskRequest, opts: Signal = {}): Promise<Task> {
-    return this.http.request({
-      method: "POST",
-      segments: [...TASKS, user],
-      body: req,
-      expect: 201,
-      schema: TaskSchema,
-      ...opts,
-    });
+    return this.routes.request([user], { method: "POST", body: req, expect: 201, schema: TaskSchema, ...opts });
   }
 
   deleteTask(ref: TaskRef, opts: Signal = {}): Promise<void> {
-    return this.http.request({ method: "DELETE", segments: [...TASKS, ref.owner, ref.task], expect: 202, ...opts });
+    return this.routes.request([ref.owner, ref.task], { method: "DELETE", expect: 202, ...opts });
   }
 
   /** Posts input to the agent. Coder answers before the agent does; never retry it blindly. */
   sendTaskInput(ref: TaskRef, input: string, opts: Signal = {}): Promise<void> {
-    return this.http.request({
+    return this.routes.request([ref.owner, ref.task, "send"], {
       method: "POST",
-      segments: [...TASKS, ref.owner, ref.task, "send"],
       body: { input },
       expect: 204,
       ...opts,
@@ -115,41 +124,34 @@ export class CoderClient {
 
   /** Replaces the stored prompt of a paused task; nothing reaches the agent. */
   updateTaskInput(ref: TaskRef, input: string, opts: Signal = {}): Promise<void> {
-    return this.http.request({
-      method: "PATCH",
-      segments: [...TASKS, ref.owner, ref.task, "input"],
-      body: { input },
-      expect: 204,
-      ...opts,
-    });
+    return this.routes.request(
+      [ref.owner, ref.task, "input"],
+      { method: "PATCH", body: { input }, expect: 204, ...opts },
+      "updateInput",
+    );
   }
 
   async pauseTask(ref: TaskRef, opts: Signal = {}): Promise<WorkspaceBuild> {
-    const res = await this.http.request({
-      method: "POST",
-      segments: [...TASKS, ref.owner, ref.task, "pause"],
-      expect: 202,
-      schema: BuildResponseSchema,
-      ...opts,
-    });
+    const res = await this.routes.request(
+      [ref.owner, ref.task, "pause"],
+      { method: "POST", expect: 202, schema: BuildResponseSchema, ...opts },
+      "pauseResume",
+    );
     return res.workspace_build;
   }
 
   async resumeTask(ref: TaskRef, opts: Signal = {}): Promise<WorkspaceBuild> {
-    const res = await this.http.request({
-      method: "POST",
-      segments: [...TASKS, ref.owner, ref.task, "resume"],
-      expect: 202,
-      schema: BuildResponseSchema,
-      ...opts,
-    });
+    const res = await this.routes.request(
+      [ref.owner, ref.task, "resume"],
+      { method: "POST", expect: 202, schema: BuildResponseSchema, ...opts },
+      "pauseResume",
+    );
     return res.workspace_build;
   }
 
   getTaskLogs(ref: TaskRef, opts: Signal = {}): Promise<TaskLogs> {
-    return this.http.request({
+    return this.routes.request([ref.owner, ref.task, "logs"], {
       method: "GET",
-      segments: [...TASKS, ref.owner, ref.task, "logs"],
       expect: 200,
       schema: TaskLogsSchema,
       ...opts,
@@ -200,13 +202,7 @@ export class CoderClient {
   }
 
   getBuildInfo(opts: Signal = {}): Promise<BuildInfo> {
-    return this.http.request({
-      method: "GET",
-      segments: ["api", "v2", "buildinfo"],
-      expect: 200,
-      schema: BuildInfoSchema,
-      ...opts,
-    });
+    return this.routes.buildInfo(opts.signal);
   }
 
   close(): Promise<void> {

@@ -16,6 +16,8 @@ export class CoderApiError extends Error {
     message: string,
     readonly detail: string | undefined,
     readonly validations: Validation[],
+    /** From a Retry-After header (429, 503). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -50,6 +52,8 @@ export class CoderContractError extends Error {
     readonly method: string,
     readonly path: string,
     problem: string,
+    /** The body was not JSON at all: likely cut short in transit. */
+    readonly truncated = false,
   ) {
     super(`${method} ${path}: ${problem}`);
   }
@@ -63,4 +67,27 @@ export class InvalidInputError extends Error {
 /** No usable deployment URL or token; the message says what to set. */
 export class NotConfiguredError extends Error {
   override readonly name = "NotConfiguredError";
+}
+
+/** The deployment has no Tasks API at all (too old, disabled or removed). */
+export class TasksUnavailableError extends Error {
+  override readonly name = "TasksUnavailableError";
+}
+
+/** The deployment's Coder version lacks one feature; the message names the version that brings it. */
+export class FeatureUnavailableError extends Error {
+  override readonly name = "FeatureUnavailableError";
+}
+
+/** No visible task has that name (found by listing, on versions that cannot look a name up). */
+export class TaskNotFoundError extends Error {
+  override readonly name = "TaskNotFoundError";
+  constructor(readonly identifier: string) {
+    super(`No task "${identifier}" is visible to you.`);
+  }
+}
+
+/** The task is not in a status where the action makes sense; nothing was sent. */
+export class TaskStateError extends Error {
+  override readonly name = "TaskStateError";
 }

@@ -1,5 +1,6 @@
 // The one request core: every call to Coder goes through request(). It alone sets the token header, builds paths
 // from encoded segments, checks the documented success status, drains every body and parses JSON with zod.
+import { setTimeout as sleep } from "node:timers/promises";
 import { Pool } from "undici";
 import type { z } from "zod";
 import {
@@ -8,7 +9,9 @@ import {
   CoderTimeoutError,
   CoderUnreachableError,
   InvalidInputError,
+  type Validation,
 } from "./errors.js";
+import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry.js";
 import { ErrorBodySchema } from "./schemas.js";
 
 export interface HttpOptions {
@@ -19,7 +22,14 @@ export interface HttpOptions {
   userAgent: string;
   /** Keep-alive connections to Coder at most. */
   connections?: number;
+  /** Where to report what a user may want to know (slow answers); never given the token. */
+  log?: (level: LogLevel, message: string) => void;
 }
+
+export type LogLevel = "debug" | "info" | "notice" | "warning" | "error";
+
+/** An answer slower than this is reported. */
+const SLOW_MS = 5000;
 
 export interface RequestSpec<T> {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -58,8 +68,34 @@ export class HttpCore {
     });
   }
 
+  /** One call to Coder. A GET is tried again on transient failures; the time-out bounds all tries together. */
   async request<T>(spec: RequestSpec<T>): Promise<T> {
     const path = `${this.prefix}/${spec.segments.map(encodeSegment).join("/")}`;
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    const deadlineAt = performance.now() + this.options.timeoutMs;
+    const signal = spec.signal ? AbortSignal.any([spec.signal, deadline]) : deadline;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(spec, path, signal);
+      } catch (raw) {
+        const err = this.transportError(raw, deadline, spec.signal);
+        const delay = spec.method === "GET" ? retryDelay(err, attempt) : undefined;
+        // A retry that could not finish before the time-out would only hide this failure behind a time-out.
+        if (delay === undefined || signal.aborted || performance.now() + delay >= deadlineAt) throw err;
+        this.options.log?.(
+          "warning",
+          `${spec.method} ${path} failed (${describeFailure(err)}); trying again in ${delay} ms (attempt ${attempt + 1} of ${MAX_ATTEMPTS}).`,
+        );
+        try {
+          await sleep(delay, undefined, { signal });
+        } catch {
+          throw this.transportError(err, deadline, spec.signal);
+        }
+      }
+    }
+  }
+
+  private async attempt<T>(spec: RequestSpec<T>, path: string, signal: AbortSignal): Promise<T> {
     const search = spec.query ? `?${new URLSearchParams(spec.query).toString()}` : "";
     const headers: Record<string, string> = {
       accept: "application/json",
@@ -72,22 +108,14 @@ export class HttpCore {
       body = JSON.stringify(spec.body);
       headers["content-type"] = "application/json";
     }
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
-
-    let res: Awaited<ReturnType<Pool["request"]>>;
-    let text: string | undefined;
-    try {
-      res = await this.pool.request({ method: spec.method, path: path + search, headers, body, signal });
-      if (res.statusCode === spec.expect && !spec.schema) {
-        await res.body.dump();
-        return undefined as T;
-      }
-      text = await res.body.text();
-    } catch (err) {
-      throw this.transportError(err, timeout, spec.signal);
+    const started = performance.now();
+    const res = await this.pool.request({ method: spec.method, path: path + search, headers, body, signal });
+    this.reportSlow(performance.now() - started, spec.method, path);
+    if (res.statusCode === spec.expect && !spec.schema) {
+      await res.body.dump();
+      return undefined as T;
     }
-
+    const text = await res.body.text();
     if (res.statusCode === spec.expect) {
       return parseSuccess(spec, path, text, String(res.headers["content-type"] ?? ""));
     }
@@ -97,13 +125,23 @@ export class HttpCore {
     throw apiError(spec.method, path, res.statusCode, res.headers, text);
   }
 
+  private reportSlow(elapsedMs: number, method: string, path: string): void {
+    if (elapsedMs > SLOW_MS) {
+      this.options.log?.("warning", `Coder took ${(elapsedMs / 1000).toFixed(1)} s to answer ${method} ${path}`);
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.destroy();
   }
 
-  private transportError(err: unknown, timeout: AbortSignal, callerSignal?: AbortSignal): unknown {
+  /** Errors of this module pass as they are; anything else undici threw becomes a typed failure. */
+  private transportError(err: unknown, deadline: AbortSignal, callerSignal?: AbortSignal): unknown {
     if (callerSignal?.aborted) return callerSignal.reason ?? err;
-    if (timeout.aborted) return new CoderTimeoutError(this.origin, this.options.timeoutMs);
+    if (deadline.aborted) return new CoderTimeoutError(this.origin, this.options.timeoutMs);
+    if (err instanceof CoderApiError || err instanceof CoderContractError || err instanceof CoderUnreachableError) {
+      return err;
+    }
     const code = (err as { code?: string }).code ?? (err as Error).name ?? "network error";
     return new CoderUnreachableError(this.origin, code);
   }
@@ -118,6 +156,7 @@ function parseSuccess<T>(spec: RequestSpec<T>, path: string, text: string, conte
       spec.method,
       path,
       `the body is not JSON (content-type "${contentType || "none"}", ${text.length} bytes)`,
+      true,
     );
   }
   const parsed = (spec.schema as z.ZodType<T>).safeParse(json);
@@ -135,55 +174,39 @@ type Headers = Record<string, string | string[] | undefined>;
 
 /** Turns a non-2xx answer into CoderApiError, the way codersdk's ReadBodyAsError does. */
 function apiError(method: string, path: string, status: number, headers: Headers, text: string): CoderApiError {
+  const retryAfter = parseRetryAfter(headerValue(headers["retry-after"]));
+  const fail = (message: string, detail?: string, validations: Validation[] = []) =>
+    new CoderApiError(method, path, status, message, detail, validations, retryAfter);
   const contentType = String(headers["content-type"] ?? "");
   if (status >= 300 && status < 400) {
-    const location = String(headers.location ?? "");
-    return new CoderApiError(
-      method,
-      path,
-      status,
-      `Coder answered with a redirect to ${location || "(no location)"}`,
-      undefined,
-      [],
-    );
+    return fail(`Coder answered with a redirect to ${headerValue(headers.location) || "(no location)"}`);
   }
   if (!contentType.includes("json")) {
-    const detail = text.trim() ? summarizeText(text) : "no response body";
-    return new CoderApiError(
-      method,
-      path,
-      status,
+    return fail(
       `unexpected non-JSON response "${contentType || "none"}"`,
-      detail,
-      [],
+      text.trim() ? summarizeText(text) : "no response body",
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    const message = text.trim() ? "invalid JSON in the error response" : "empty response body";
-    return new CoderApiError(method, path, status, message, text.trim() ? summarizeText(text) : undefined, []);
+    return text.trim() ? fail("invalid JSON in the error response", summarizeText(text)) : fail("empty response body");
   }
   const body = ErrorBodySchema.safeParse(json);
   if (!body.success || !body.data.message) {
-    return new CoderApiError(
-      method,
-      path,
-      status,
-      `unexpected status code ${status}, response has no message`,
-      summarizeText(text),
-      [],
-    );
+    return fail(`unexpected status code ${status}, response has no message`, summarizeText(text));
   }
-  return new CoderApiError(
-    method,
-    path,
-    status,
-    body.data.message,
-    body.data.detail || undefined,
-    body.data.validations ?? [],
-  );
+  return fail(body.data.message, body.data.detail || undefined, body.data.validations ?? []);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function describeFailure(err: unknown): string {
+  if (err instanceof CoderApiError) return `${err.status} ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** A proxy's HTML page becomes its visible text, cut short. */

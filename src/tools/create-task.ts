@@ -1,9 +1,11 @@
 import { z } from "zod";
-import { isValidName, parseUser } from "../coder/identifiers.js";
+import { isValidName, parseUser, refOf } from "../coder/identifiers.js";
 import { TaskSchema } from "../coder/schemas.js";
 import { chooseTemplateVersion } from "../coder/templates.js";
+import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
-import { inputArg, userArg } from "./shapes.js";
+import { inputArg, summarizeTask, TaskSummarySchema, userArg } from "./shapes.js";
+import { timeoutArg, WaitOutcomeSchema, waitAfterWrite } from "./waiting.js";
 
 const RESERVED_NAMES = ["new", "create"];
 
@@ -11,10 +13,11 @@ export const createTask = defineTool({
   name: "coder_create_task",
   title: "Create a Coder task",
   description:
-    "Start a new Coder task: an AI coding agent in a new workspace, given a prompt. Name a template (or leave it " +
-    "out when the deployment has exactly one template that can run AI tasks; the error lists them otherwise) and " +
-    "optionally a preset. Returns the new task; it starts as pending, then initializing, then active. Follow it " +
-    "with coder_get_task, and read its answer with coder_get_task_logs.",
+    "Start a new Coder task: an AI coding agent in a new workspace, given a prompt. Name a template " +
+    "(coder_list_templates; it may be left out when exactly one template can run AI tasks) and optionally a preset. " +
+    "Returns the new task, which starts as pending, then initializing, then active. With wait: true, also waits " +
+    "until the agent has finished its first turn (as coder_wait_for_task); then read the answer with " +
+    "coder_get_task_logs.",
   input: {
     input: inputArg.describe("The prompt: what the agent should do."),
     template: z.string().min(1).max(100).optional().describe("Template name or ID; its active version is used."),
@@ -30,10 +33,18 @@ export const createTask = defineTool({
       .describe("Task name, also the workspace name; generated from the prompt when left out."),
     display_name: z.string().max(64).optional().describe("A human-readable title, 64 characters at most."),
     user: userArg.optional().describe('Who owns the task: "me" (default), a username or a user ID.'),
+    wait: z.boolean().optional().describe("Wait until the agent has finished its first turn (default false)."),
+    timeout_seconds: timeoutArg.optional(),
   },
-  output: TaskSchema.shape,
+  output: {
+    task: z.looseObject(TaskSchema.shape).describe("The new task in full (as coder_get_task returns it)."),
+    wait: WaitOutcomeSchema.optional(),
+    summary: TaskSummarySchema.optional().describe("With wait: the task as the wait left it."),
+  },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async handler(args, { coder, signal }) {
+  links: ({ task }) => [taskLink({ owner: task.owner_name, name: task.name, display_name: task.display_name })],
+  async handler(args, ctx) {
+    const { coder, signal } = ctx;
     const owner = parseUser(args.user ?? "me");
     const version = await chooseTemplateVersion(
       coder,
@@ -45,7 +56,7 @@ export const createTask = defineTool({
       },
       { signal },
     );
-    return coder.createTask(
+    const task = await coder.createTask(
       owner,
       {
         input: args.input,
@@ -56,5 +67,13 @@ export const createTask = defineTool({
       },
       { signal },
     );
+    if (!args.wait) return { task };
+    const done = await waitAfterWrite(
+      ctx,
+      refOf(task),
+      { until: "idle", timeoutSeconds: args.timeout_seconds },
+      "The task was created",
+    );
+    return { task, wait: done.wait, ...(done.task ? { summary: summarizeTask(done.task) } : {}) };
   },
 });

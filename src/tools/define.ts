@@ -1,15 +1,33 @@
 // defineTool() exists for type inference; registerTools() is the one place that turns a handler's value or error
 // into an MCP result.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type {
+  CallToolResult,
+  ServerNotification,
+  ServerRequest,
+  ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { CoderClient } from "../coder/client.js";
-import { errorText } from "./error-text.js";
+import type { WaitTiming } from "../coder/wait.js";
+import { errorText } from "../format/error-text.js";
+import type { TaskLink } from "../format/task-uris.js";
 
 export interface ToolContext {
   coder: CoderClient;
   /** Aborted when the client cancels the call. */
   signal: AbortSignal;
+  /** Sends a progress notification when the caller asked for them (a progress token); never fails. */
+  progress(message: string): void;
+  settings: ToolSettings;
+}
+
+export interface ToolSettings {
+  /** Characters of log content one result may carry. */
+  logMaxChars: number;
+  /** Polling pace of the waiting tools; Coder CLI's pace when absent. */
+  waitTiming?: WaitTiming;
 }
 
 export interface ToolDef<I extends z.ZodRawShape, O extends z.ZodRawShape> {
@@ -21,6 +39,8 @@ export interface ToolDef<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   annotations: Required<Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">>;
   // Method syntax on purpose: it lets tools of different shapes share one array.
   handler(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<z.infer<z.ZodObject<O>>>;
+  /** Resources the result names, sent as resource_link content so that a client can open them. */
+  links?(value: z.infer<z.ZodObject<O>>): TaskLink[];
 }
 
 export type AnyTool = ToolDef<z.ZodRawShape, z.ZodRawShape>;
@@ -34,11 +54,18 @@ export interface ToolDeps {
   coder(): CoderClient;
   /** Removes secrets from any text that leaves the server. */
   redact(text: string): string;
+  settings: ToolSettings;
 }
 
-export function registerTools(server: McpServer, tools: readonly AnyTool[], deps: ToolDeps): void {
+/** Registers every tool; those not in `enabled` are disabled: absent from tools/list and refused when called. */
+export function registerTools(
+  server: McpServer,
+  tools: readonly AnyTool[],
+  enabled: Set<string>,
+  deps: ToolDeps,
+): void {
   for (const tool of tools) {
-    server.registerTool(
+    const registered = server.registerTool(
       tool.name,
       {
         title: tool.title,
@@ -50,8 +77,14 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], deps
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         try {
-          const value = await tool.handler(args, { coder: deps.coder(), signal: extra.signal });
-          return success(value, deps.redact);
+          const context: ToolContext = {
+            coder: deps.coder(),
+            signal: extra.signal,
+            progress: progressReporter(extra, deps.redact),
+            settings: deps.settings,
+          };
+          const value = await tool.handler(args, context);
+          return success(value, tool.links?.(value) ?? [], deps.redact);
         } catch (err) {
           const text = errorText(err, { tool: tool.name, args, writes: !tool.annotations.readOnlyHint });
           // No structuredContent on errors: clients validate it against the output schema.
@@ -59,14 +92,33 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[], deps
         }
       },
     );
+    if (!enabled.has(tool.name)) registered.disable();
   }
 }
 
-function success(value: Record<string, unknown>, redact: (text: string) => string): CallToolResult {
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+function progressReporter(extra: Extra, redact: (text: string) => string): (message: string) => void {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) return () => {};
+  let progress = 0;
+  return (message) => {
+    progress += 1;
+    // The client may be gone by now: a lost progress notification must not fail the call.
+    extra
+      .sendNotification({
+        method: "notifications/progress",
+        params: { progressToken: token, progress, message: redact(message) },
+      })
+      .catch(() => {});
+  };
+}
+
+function success(value: Record<string, unknown>, links: TaskLink[], redact: (text: string) => string): CallToolResult {
   const json = JSON.stringify(value);
   const safe = redact(json);
   return {
-    content: [{ type: "text", text: safe }],
+    content: [{ type: "text", text: safe }, ...links.map((link) => ({ type: "resource_link" as const, ...link }))],
     structuredContent: safe === json ? value : JSON.parse(safe),
   };
 }

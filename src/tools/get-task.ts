@@ -1,4 +1,5 @@
 import { TaskSchema } from "../coder/schemas.js";
+import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { taskIdArg } from "./shapes.js";
 
@@ -12,6 +13,7 @@ export const getTask = defineTool({
   input: { task_id: taskIdArg },
   output: TaskSchema.shape,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  links: (t) => [taskLink({ owner: t.owner_name, name: t.name, display_name: t.display_name })],
   async handler({ task_id }, { coder, signal }) {
     return coder.resolveTask(task_id, { signal });
   },

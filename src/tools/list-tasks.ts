@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseUser } from "../coder/identifiers.js";
+import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { statusArg, summarizeTask, TaskSummarySchema, userArg } from "./shapes.js";
 
@@ -22,6 +23,7 @@ export const listTasks = defineTool({
     tasks: z.array(TaskSummarySchema),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  links: ({ tasks }) => tasks.map((t) => taskLink(t)),
   async handler({ user, status, organization }, { coder, signal }) {
     const owner = parseUser(user ?? "me");
     const { tasks } = await coder.listTasks({ owner, status, organization }, { signal });

@@ -1,5 +1,6 @@
-import { InvalidInputError } from "../coder/errors.js";
+import { TaskStateError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
+import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { BuildSummarySchema, summarizeBuild, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
 
@@ -16,11 +17,12 @@ export const pauseTask = defineTool({
     task: TaskSummarySchema,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  links: ({ task }) => [taskLink(task)],
   async handler({ task_id }, { coder, signal }) {
     const task = await coder.resolveTask(task_id, { signal });
     // Coder itself would queue another, useless stop build.
     if (task.status === "paused") {
-      throw new InvalidInputError(
+      throw new TaskStateError(
         `Task ${task.owner_name}/${task.name} is already paused; resume it with coder_resume_task.`,
       );
     }

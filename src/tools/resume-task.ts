@@ -1,5 +1,6 @@
-import { InvalidInputError } from "../coder/errors.js";
+import { TaskStateError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
+import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { BuildSummarySchema, summarizeBuild, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
 
@@ -16,6 +17,7 @@ export const resumeTask = defineTool({
     task: TaskSummarySchema,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  links: ({ task }) => [taskLink(task)],
   async handler({ task_id }, { coder, signal }) {
     const task = await coder.resolveTask(task_id, { signal });
     // As `coder task resume`: only a paused task can be resumed.
@@ -24,7 +26,7 @@ export const resumeTask = defineTool({
         task.status === "error" || task.status === "unknown"
           ? "it cannot be resumed; check its workspace build logs in Coder, or delete it"
           : "only a paused task can be resumed";
-      throw new InvalidInputError(`Task ${task.owner_name}/${task.name} has status ${task.status}: ${why}.`);
+      throw new TaskStateError(`Task ${task.owner_name}/${task.name} has status ${task.status}: ${why}.`);
     }
     const build = await coder.resumeTask(refOf(task), { signal });
     const after = await coder.getTask(refOf(task), { signal });

@@ -1,28 +1,78 @@
 import { z } from "zod";
+import { TaskStateError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
+import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
-import { inputArg, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
+import { BuildSummarySchema, inputArg, summarizeBuild, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
+import { timeoutArg, WAIT_DEFAULT_SECONDS, WaitOutcomeSchema, waitAfterWrite, waitWithProgress } from "./waiting.js";
+
+const STARTING = new Set(["pending", "initializing"]);
 
 export const sendTaskInput = defineTool({
   name: "coder_send_task_input",
   title: "Send input to a Coder task",
   description:
-    "Send a message to a running task's agent, as if its user typed it. The task must be active and the agent " +
-    "idle (not working); a paused task must be resumed first with coder_resume_task. Returns as soon as Coder " +
-    "accepts the message, before the agent answers: follow with coder_get_task and coder_get_task_logs. Never " +
-    "retried automatically; if the call fails without a clear answer, check the logs before sending again.",
+    "Send a message to a task's agent, as if its user typed it. The agent must be idle. With wait: true, first " +
+    "waits for a starting or busy agent to become idle, then waits for its answer. A paused task is refused unless " +
+    "resume: true (resume, wait until idle, then send). Without wait, returns once Coder accepts the message; read " +
+    "the answer later with coder_get_task_logs. Never retried automatically.",
   input: {
     task_id: taskIdArg,
     input: inputArg.describe("The message for the agent."),
+    wait: z
+      .boolean()
+      .optional()
+      .describe("Wait until the agent is ready, send, then wait for its answer (default false)."),
+    resume: z.boolean().optional().describe("If the task is paused, resume it first (default false)."),
+    timeout_seconds: timeoutArg
+      .optional()
+      .describe(`Seconds for all waiting in this call (default ${WAIT_DEFAULT_SECONDS}).`),
   },
   output: {
     sent: z.literal(true),
-    task: TaskSummarySchema.describe("The task as it was when the input was sent."),
+    resumed: BuildSummarySchema.optional().describe("The start build, when the task was resumed first."),
+    task: TaskSummarySchema.describe("The task: as the wait left it, or as it was when the input was sent."),
+    wait: WaitOutcomeSchema.optional(),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  async handler({ task_id, input }, { coder, signal }) {
-    const task = await coder.resolveTask(task_id, { signal });
-    await coder.sendTaskInput(refOf(task), input, { signal });
-    return { sent: true as const, task: summarizeTask(task) };
+  links: ({ task }) => [taskLink(task), taskLink(task, true)],
+  async handler({ task_id, input, wait, resume, timeout_seconds }, ctx) {
+    const { coder, signal } = ctx;
+    const deadline = Date.now() + (timeout_seconds ?? WAIT_DEFAULT_SECONDS) * 1000;
+    const secondsLeft = () => Math.max(1, Math.round((deadline - Date.now()) / 1000));
+    let task = await coder.resolveTask(task_id, { signal });
+    const ref = refOf(task);
+    const label = `${task.owner_name}/${task.name}`;
+
+    let resumed: ReturnType<typeof summarizeBuild> | undefined;
+    if (task.status === "paused") {
+      if (!resume) {
+        throw new TaskStateError(
+          `Task ${label} is paused: resume it with coder_resume_task, or call again with resume: true to resume it, wait until it is idle, then send.`,
+        );
+      }
+      resumed = summarizeBuild(await coder.resumeTask(ref, { signal }));
+    }
+    const busy = STARTING.has(task.status) || task.current_state?.state === "working";
+    if (resumed || (wait && busy)) {
+      const ready = await waitWithProgress(ctx, ref, { until: "idle", timeoutSeconds: secondsLeft() });
+      if (ready.wait.outcome !== "reached") {
+        throw new TaskStateError(
+          `${resumed ? `Task ${label} was resumed (build ${resumed.id}), but the input was NOT sent` : `The input was NOT sent to ${label}`}: ${ready.wait.note} Check with coder_wait_for_task, then send again${resumed ? " without resume" : ""}.`,
+        );
+      }
+      task = ready.task;
+    }
+
+    await coder.sendTaskInput(ref, input, { signal });
+    const base = { sent: true as const, ...(resumed ? { resumed } : {}) };
+    if (!wait) return { ...base, task: summarizeTask(task) };
+    const answer = await waitAfterWrite(
+      ctx,
+      ref,
+      { until: "idle", timeoutSeconds: secondsLeft(), reportBefore: task.current_state?.timestamp ?? null },
+      "The input was sent",
+    );
+    return { ...base, task: summarizeTask(answer.task ?? task), wait: answer.wait };
   },
 });

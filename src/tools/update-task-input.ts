@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { refOf } from "../coder/identifiers.js";
+import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { inputArg, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
 
@@ -19,6 +20,7 @@ export const updateTaskInput = defineTool({
     task: TaskSummarySchema,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  links: ({ task }) => [taskLink(task)],
   async handler({ task_id, input }, { coder, signal }) {
     const task = await coder.resolveTask(task_id, { signal });
     await coder.updateTaskInput(refOf(task), input, { signal });

@@ -9,7 +9,7 @@ export interface FaultMatch {
 }
 
 export type Fault =
-  | { status: number; body?: string; contentType?: string }
+  | { status: number; body?: string; contentType?: string; headers?: Record<string, string> }
   | { kind: "reset" }
   | { kind: "delay"; ms: number };
 

@@ -5,28 +5,39 @@ import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { loadContract } from "./contract.js";
 import { type Fault, type FaultMatch, Faults } from "./faults.js";
+import { Lifecycle } from "./lifecycle.js";
 import type { TaskRecord, UserRecord } from "./model.js";
 import { type RecordedRequest, Router, type TasksApi } from "./router.js";
 import { taskJson, templateJson, userJson } from "./serialize.js";
 import { type StateReport, Store } from "./store.js";
 import type { Task, TaskLogEntry, TaskLogType, TaskStatus, Template, User } from "./types.js";
+import { type Features, featuresOf } from "./version.js";
 
 export { type Contract, loadContract, SPEC_URL } from "./contract.js";
 export type { Fault, FaultMatch } from "./faults.js";
 export type { RecordedRequest, TasksApi } from "./router.js";
 export type { StateReport } from "./store.js";
 export type * from "./types.js";
+export { type Features, featuresOf, parseVersion } from "./version.js";
 
 export interface FakeCoderOptions {
   /** The valid session token (`<10-char id>-<22-char secret>`, as Coder issues them). */
   token?: string;
-  /** What buildinfo reports and X-Coder-Build-Version carries. */
+  /**
+   * What buildinfo reports and X-Coder-Build-Version carries (default "v2.33.1+abc1234"); the fake behaves as that
+   * version (version.ts Features). A version that does not parse, such as "v0.0.0-devel", behaves as the newest.
+   */
   version?: string;
   /**
-   * "v2" (default): /api/v2/tasks and /api/experimental/tasks, as v2.29-v2.34; "experimental-only": as v2.26-v2.28;
-   * "disabled": every task route 404, as v2.36+ without CODER_ENABLE_AI_TASKS.
+   * "v2": /api/v2/tasks and /api/experimental/tasks, as v2.29-v2.34; "experimental-only": as v2.26-v2.28;
+   * "disabled": every task route 404, as v2.36+ without CODER_ENABLE_AI_TASKS. Default: from the version.
    */
   tasksApi?: TasksApi;
+  /**
+   * Move tasks on by themselves, one change every `stepMs`, as builds and the agent would (lifecycle.ts): created
+   * tasks start, work and answer; sends get replies; pause and resume run their builds. Default: nothing moves.
+   */
+  lifecycle?: { stepMs: number };
   /** Serve the whole API under this path, as a deployment behind a path prefix does. */
   pathPrefix?: string;
 }
@@ -80,8 +91,10 @@ export class FakeCoder {
   readonly me: User;
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
+  readonly features: Features;
   connections = 0;
-  private readonly store = new Store();
+  private readonly store: Store;
+  private readonly lifecycle: Lifecycle | undefined;
   private readonly faults = new Faults();
   private readonly sockets = new Set<Socket>();
   private readonly closing = new AbortController();
@@ -97,6 +110,10 @@ export class FakeCoder {
     this.origin = `http://127.0.0.1:${port}`;
     this.url = this.origin + pathPrefix;
     this.token = opts.token ?? "AbCdEf1234-s3cr3tSecretValue01234";
+    const version = opts.version ?? "v2.33.1+abc1234";
+    this.features = featuresOf(version);
+    this.store = new Store(this.features);
+    this.lifecycle = opts.lifecycle && new Lifecycle(this.store, opts.lifecycle.stepMs);
     this.meRecord = this.store.addUser({ username: "alice", name: "Alice Liddell", email: "alice@example.com" }, [
       { name: "owner", display_name: "Owner" },
     ]);
@@ -105,14 +122,15 @@ export class FakeCoder {
       store: this.store,
       actor: this.meRecord,
       token: this.token,
-      deployment: { url: this.url, version: opts.version ?? "v2.33.1+abc1234", deploymentId: randomUUID() },
+      deployment: { url: this.url, version, deploymentId: randomUUID() },
       pathPrefix,
-      tasksApi: opts.tasksApi ?? "v2",
+      tasksApi: opts.tasksApi ?? (this.features.stableApi ? "v2" : "experimental-only"),
       contract: loadContract(),
       faults: this.faults,
       requests: this.requests,
       violations: this.violations,
       signal: this.closing.signal,
+      lifecycle: this.lifecycle,
     });
     server.on("connection", (socket: Socket) => {
       this.connections += 1;
@@ -179,7 +197,7 @@ export class FakeCoder {
     };
   }
 
-  /** A task as if created earlier and then driven to `status` (with a log snapshot if paused). */
+  /** A task as if created earlier and then driven to `status` (with a log snapshot if paused); it does not move on. */
   addTask(t: NewTask): Task {
     const owner = t.owner === undefined ? this.meRecord : this.store.userByName(t.owner);
     if (!owner) throw new Error(`no user ${t.owner}: add it with addUser`);
@@ -218,10 +236,20 @@ export class FakeCoder {
     };
   }
 
+  /** Also stops whatever the lifecycle was still going to do to the task. */
   setTaskStatus(idOrName: string, status: TaskStatus, state?: StateReport | null): void {
     const task = this.liveTask(idOrName);
+    this.lifecycle?.cancel(task);
     this.store.setStatus(task, status);
     if (state !== undefined) this.store.report(task, state);
+  }
+
+  /**
+   * Replaces the task's agent messages (what live logs return) with `entries`, as given: ids and times are the
+   * caller's. Holds big logs cheaply (e.g. 10 000 entries of 2 KB).
+   */
+  setTaskLogs(idOrName: string, entries: TaskLogEntry[]): void {
+    this.store.setLogs(this.liveTask(idOrName), entries);
   }
 
   /** The inputs the task received through POST .../send, in order. */
@@ -235,9 +263,10 @@ export class FakeCoder {
     this.faults.add(match, fault);
   }
 
-  /** Stops listening, destroys open sockets and ends injected delays. */
+  /** Stops listening, destroys open sockets, ends injected delays and clears the lifecycle's timers. */
   async close(): Promise<void> {
     this.closing.abort();
+    this.lifecycle?.close();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     await closed;

@@ -1,7 +1,9 @@
 // What a route is, what its handler receives, and the path parameters every route resolves the same way.
-import { fail, isUuid, type Reply, resourceNotFound } from "./http.js";
+import { fail, isUuid, type Reply, resourceNotFound, uuidError } from "./http.js";
+import type { Lifecycle } from "./lifecycle.js";
 import type { TaskRecord, UserRecord } from "./model.js";
 import type { Store } from "./store.js";
+import type { Features } from "./version.js";
 
 export interface Deployment {
   /** The access URL, path prefix included. */
@@ -19,6 +21,8 @@ export interface Call {
   /** The user the session token belongs to. */
   actor: UserRecord;
   deployment: Deployment;
+  /** Set when the fake moves tasks on by itself (FakeCoderOptions.lifecycle). */
+  lifecycle: Lifecycle | undefined;
 }
 
 export type Handler = (call: Call) => Reply;
@@ -33,6 +37,8 @@ export interface Route {
   methods: Partial<Record<Method, Handler>>;
   /** Served without a session token (only buildinfo). */
   public?: boolean;
+  /** Mounted only on the Coder versions that have this feature; elsewhere the path is an unknown route. */
+  feature?: keyof Features;
 }
 
 export function isReply(value: object): value is Reply {
@@ -51,13 +57,16 @@ export function resolveUser(call: Call): UserRecord | Reply {
 /**
  * httpmw.ExtractTaskParam: a UUID is looked up globally (the {user} segment must exist but is not compared
  * with the owner); otherwise, or when no task has that ID, a name among {user}'s tasks, case-insensitively.
- * Deleted tasks are invisible.
+ * Deleted tasks are invisible. Before v2.29.0 (no lookup by name) the segment is parsed as a UUID only.
  */
 export function resolveTask(call: Call): { owner: UserRecord; task: TaskRecord } | Reply {
   const owner = resolveUser(call);
   if (isReply(owner)) return owner;
   const value = call.params.task ?? "";
   if (value === "") return fail(400, '"task" must be provided.');
+  if (!call.store.features.taskNames && !isUuid(value)) {
+    return fail(400, `Invalid UUID ${JSON.stringify(value)}.`, uuidError(value));
+  }
   const live = call.store.liveTasks();
   const task =
     (isUuid(value) ? live.find((t) => t.id === value.toLowerCase()) : undefined) ??

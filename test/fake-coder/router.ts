@@ -6,6 +6,7 @@ import { checkAuth } from "./auth.js";
 import type { Contract } from "./contract.js";
 import type { Fault, Faults } from "./faults.js";
 import { decodeLeniently, fail, goJson, pathSegments, type Reply, routeNotFound } from "./http.js";
+import type { Lifecycle } from "./lifecycle.js";
 import type { UserRecord } from "./model.js";
 import { OTHER_ROUTES } from "./other-routes.js";
 import type { Deployment, Method, Route } from "./route.js";
@@ -41,6 +42,7 @@ export interface RouterOptions {
   violations: string[];
   /** Aborted when the fake closes, to end injected delays. */
   signal: AbortSignal;
+  lifecycle: Lifecycle | undefined;
 }
 
 /** Where the task routes are mounted (BEHAVIOR.md, Versions): v2.26-2.28 experimental only, v2.29+ both. */
@@ -54,10 +56,12 @@ export class Router {
   private readonly routes: Route[];
 
   constructor(private readonly o: RouterOptions) {
+    const { features } = o.store;
+    const taskRoutes = TASK_ROUTES.filter((r) => r.feature === undefined || features[r.feature]);
     this.routes = [
       ...OTHER_ROUTES.map((r) => ({ ...r, path: ["api", "v2", ...r.path] })),
       ...TASK_BASES[o.tasksApi].flatMap((base) =>
-        TASK_ROUTES.map((r) => ({ ...r, path: ["api", base, "tasks", ...r.path] })),
+        taskRoutes.map((r) => ({ ...r, path: ["api", base, "tasks", ...r.path] })),
       ),
     ];
   }
@@ -112,9 +116,9 @@ export class Router {
     const handler = route.methods[req.method as Method];
     if (!handler) return { reply: fail(405, "Method not allowed.") };
     const operation = `${req.method} ${route.spec}`;
-    const { store, actor, deployment } = this.o;
+    const { store, actor, deployment, lifecycle } = this.o;
     try {
-      const call = { params, query, body: req.body, store, actor, deployment };
+      const call = { params, query, body: req.body, store, actor, deployment, lifecycle };
       return { reply: handler(call), operation };
     } catch (err) {
       // A bug in the fake, not a client error: answer as Coder does for internal errors, and make it visible.
@@ -169,6 +173,9 @@ async function delay(ms: number, signal: AbortSignal): Promise<boolean> {
 
 /** A raw answer, as a proxy in front of Coder would give it: no codersdk.Response, no Coder header. */
 function sendFault(res: ServerResponse, fault: Extract<Fault, { status: number }>): void {
-  res.writeHead(fault.status, fault.contentType ? { "Content-Type": fault.contentType } : {});
+  res.writeHead(fault.status, {
+    ...(fault.contentType ? { "Content-Type": fault.contentType } : {}),
+    ...fault.headers,
+  });
   res.end(fault.body ?? "");
 }

@@ -17,7 +17,7 @@ export function taskJson(store: Store, task: TaskRecord): Task {
     owner_id: owner.id,
     owner_name: owner.username,
     name: task.name,
-    display_name: task.displayName,
+    ...(store.features.taskNames ? { display_name: task.displayName } : {}),
     template_id: template.id,
     template_version_id: task.templateVersionId,
     template_name: template.name,

@@ -10,7 +10,18 @@ import {
   type UserRecord,
 } from "./model.js";
 import { SHAPES } from "./status.js";
-import type { SlimRole, TaskLogType, TaskState, TaskStatus, WorkspaceTransition } from "./types.js";
+import type {
+  AgentLifecycle,
+  AppHealth,
+  ProvisionerJobStatus,
+  SlimRole,
+  TaskLogEntry,
+  TaskLogType,
+  TaskState,
+  TaskStatus,
+  WorkspaceTransition,
+} from "./types.js";
+import type { Features } from "./version.js";
 
 /** AgentAPI snapshots hold the last 10 to 30 messages (BEHAVIOR.md, Logs). */
 const SNAPSHOT_SIZE = 30;
@@ -40,7 +51,8 @@ export class Store {
   readonly tasks: TaskRecord[] = [];
   readonly defaultOrganization: Organization;
 
-  constructor() {
+  /** `features`: what the deployment's Coder version serves. */
+  constructor(readonly features: Features) {
     this.defaultOrganization = this.addOrganization("coder", "Coder");
   }
 
@@ -184,15 +196,33 @@ export class Store {
       latest && latest.transition === shape.transition
         ? latest
         : this.queueBuild(task, shape.transition, task.ownerId, latest?.presetId);
+    this.setJob(task, build, shape.jobStatus);
+    this.setAgent(task, shape.lifecycle, shape.appHealth);
+    if (status === "paused") this.takeSnapshot(task);
+  }
+
+  /** Moves a build's job on, stamping its start and end as the provisioner does. */
+  setJob(task: TaskRecord, build: Build, jobStatus: ProvisionerJobStatus): void {
     const now = this.clock.now();
-    build.jobStatus = shape.jobStatus;
+    build.jobStatus = jobStatus;
     build.updatedAt = now;
-    if (shape.jobStatus !== "pending") build.startedAt ??= now;
-    build.completedAt = ["succeeded", "failed", "canceled"].includes(shape.jobStatus) ? now : undefined;
-    task.lifecycle = shape.lifecycle;
-    task.appHealth = shape.appHealth;
+    if (jobStatus !== "pending") build.startedAt ??= now;
+    build.completedAt = ["succeeded", "failed", "canceled"].includes(jobStatus) ? now : undefined;
     task.updatedAt = now;
-    if (status === "paused") task.snapshot = { logs: task.logs.slice(-SNAPSHOT_SIZE), takenAt: now };
+  }
+
+  /** The agent's lifecycle and the task app's health (null: none in the latest build). */
+  setAgent(task: TaskRecord, lifecycle: AgentLifecycle | null, appHealth: AppHealth | null): void {
+    task.lifecycle = lifecycle;
+    task.appHealth = appHealth;
+    task.updatedAt = this.clock.now();
+  }
+
+  /** What the workspace's AgentAPI module uploads when it stops: the last messages, stamped. */
+  takeSnapshot(task: TaskRecord): void {
+    const now = this.clock.now();
+    task.snapshot = { logs: task.logs.slice(-SNAPSHOT_SIZE), takenAt: now };
+    task.updatedAt = now;
   }
 
   /** What the agent reports through `coder_report_task`; null clears it. */
@@ -202,16 +232,23 @@ export class Store {
     task.updatedAt = now;
   }
 
+  /** AgentAPI numbers messages in order: one more than the last, whatever the first was. */
   appendLog(task: TaskRecord, type: TaskLogType, content: string): void {
-    task.logs.push({ id: task.logs.length, content, type, time: this.clock.now() });
+    const id = (task.logs.at(-1)?.id ?? -1) + 1;
+    task.logs.push({ id, content, type, time: this.clock.now() });
   }
 
-  /** Deleting starts a delete build (which the fake completes at once) and soft-deletes the task. */
-  delete(task: TaskRecord, initiatorId: string): void {
+  /** Replaces the agent's messages with `entries`, kept as given (no copy per entry: they may be many and big). */
+  setLogs(task: TaskRecord, entries: TaskLogEntry[]): void {
+    task.logs = [...entries];
+    task.updatedAt = this.clock.now();
+  }
+
+  /** Deleting queues a delete build and soft-deletes the task at once; the caller runs the build. */
+  delete(task: TaskRecord, initiatorId: string): Build {
     const build = this.queueBuild(task, "delete", initiatorId);
-    build.jobStatus = "succeeded";
-    build.startedAt = build.completedAt = build.updatedAt;
     task.deletedAt = this.clock.now();
+    return build;
   }
 
   buildById(id: string): { task: TaskRecord; build: Build } | undefined {

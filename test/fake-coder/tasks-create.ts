@@ -30,7 +30,8 @@ export function createTask(call: Call): Reply {
   let name = req.name ?? "";
   const nameIssue = name === "" ? undefined : nameProblem(name);
   if (nameIssue) return fail(400, "Unable to create a Task with the provided name.", nameIssue);
-  let displayName = (req.display_name ?? "").trim();
+  // Before v2.29.0 the request has no display_name (PR #20647): the decoder ignores it.
+  let displayName = call.store.features.taskNames ? (req.display_name ?? "").trim() : "";
   if (Buffer.byteLength(displayName) > 64) return fail(400, "Display name must be 64 characters or less.");
   const input = req.input ?? "";
   if (name === "" || displayName === "") {
@@ -77,6 +78,8 @@ export function createTask(call: Call): Reply {
     logs: [{ type: "input", content: input }],
     ...(withPreset ? { presetId } : {}),
   });
+  const [build] = task.builds;
+  if (build) call.lifecycle?.created(task, build);
   return ok(taskJson(call.store, task), 201);
 }
 

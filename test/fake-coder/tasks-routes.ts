@@ -7,6 +7,7 @@ import { buildJson, taskJson } from "./serialize.js";
 import { deriveCurrentState, deriveStatus, TASK_STATUSES, workspaceStatus } from "./status.js";
 import { createTask } from "./tasks-create.js";
 import type { TaskLogsResponse, TaskStatus } from "./types.js";
+import type { Features } from "./version.js";
 
 const TASK = "/api/v2/tasks/{user}/{task}";
 
@@ -15,11 +16,26 @@ export const TASK_ROUTES: Route[] = [
   { path: [], spec: "/api/v2/tasks", methods: { GET: listTasks } },
   { path: [":user"], spec: "/api/v2/tasks/{user}", methods: { POST: createTask } },
   { path: [":user", ":task"], spec: TASK, methods: { GET: withTask(getTask), DELETE: withTask(deleteTask) } },
-  { path: [":user", ":task", "input"], spec: `${TASK}/input`, methods: { PATCH: withTask(updateInput) } },
+  {
+    path: [":user", ":task", "input"],
+    spec: `${TASK}/input`,
+    methods: { PATCH: withTask(updateInput) },
+    feature: "taskNames",
+  },
   { path: [":user", ":task", "send"], spec: `${TASK}/send`, methods: { POST: withTask(send) } },
   { path: [":user", ":task", "logs"], spec: `${TASK}/logs`, methods: { GET: withTask(logs) } },
-  { path: [":user", ":task", "pause"], spec: `${TASK}/pause`, methods: { POST: withTask(pause) } },
-  { path: [":user", ":task", "resume"], spec: `${TASK}/resume`, methods: { POST: withTask(resume) } },
+  {
+    path: [":user", ":task", "pause"],
+    spec: `${TASK}/pause`,
+    methods: { POST: withTask(pause) },
+    feature: "pauseResume",
+  },
+  {
+    path: [":user", ":task", "resume"],
+    spec: `${TASK}/resume`,
+    methods: { POST: withTask(resume) },
+    feature: "pauseResume",
+  },
 ];
 
 type TaskHandler = (call: Call, task: TaskRecord) => Reply;
@@ -69,7 +85,9 @@ function buildInProgress(task: TaskRecord): Reply | undefined {
 function deleteTask(call: Call, task: TaskRecord): Reply {
   const conflict = buildInProgress(task);
   if (conflict) return conflict;
-  call.store.delete(task, call.actor.id);
+  const build = call.store.delete(task, call.actor.id);
+  if (call.lifecycle) call.lifecycle.deleting(task, build);
+  else call.store.setJob(task, build, "succeeded");
   return empty(202);
 }
 
@@ -96,19 +114,29 @@ function send(call: Call, task: TaskRecord): Reply {
   const input = body.value.input ?? "";
   if (input === "") return fail(400, "Task input is required.");
   const status = deriveStatus(task);
-  const refusal = taskAppRefusal(status);
+  const refusal = taskAppRefusal(status, call.store.features);
   if (refusal) return refusal;
-  // AgentAPI only takes a message when its status is "stable"; a working agent is "running" (since v2.32: 409).
+  // AgentAPI only takes a message when its status is "stable"; a working agent is "running" (502 before v2.32).
   if (deriveCurrentState(task, status)?.state === "working") {
-    return fail(409, "Task app is not ready to accept input.", "Status: running");
+    return fail(
+      call.store.features.busyConflict ? 409 : 502,
+      "Task app is not ready to accept input.",
+      "Status: running",
+    );
   }
   task.sentInputs.push(input);
   call.store.appendLog(task, "input", input);
+  call.lifecycle?.sent(task, input);
   return empty(204);
 }
 
-/** authAndDoWithTaskAppClient: the task's app is reachable only while the task is active. */
-function taskAppRefusal(status: TaskStatus): Reply | undefined {
+/**
+ * authAndDoWithTaskAppClient: the task's app is reachable only while the task is active. Before v2.31.1
+ * (PR #21887) every other status was the 400 that error and unknown still get.
+ */
+function taskAppRefusal(status: TaskStatus, features: Features): Reply | undefined {
+  if (status === "active") return undefined;
+  if (!features.startingConflict) return mustBeActive(status);
   switch (status) {
     case "pending":
     case "initializing":
@@ -119,21 +147,24 @@ function taskAppRefusal(status: TaskStatus): Reply | undefined {
       );
     case "paused":
       return fail(409, "Task is paused.", "Resume the task to send messages.");
-    case "error":
-    case "unknown":
-      return fail(
-        400,
-        "Task must be active.",
-        `Task status is "${status}", it must be "active" to interact with the task.`,
-      );
     default:
-      return undefined;
+      return mustBeActive(status);
   }
 }
 
-function logs(_call: Call, task: TaskRecord): Reply {
+function mustBeActive(status: TaskStatus): Reply {
+  return fail(
+    400,
+    "Task must be active.",
+    `Task status is "${status}", it must be "active" to interact with the task.`,
+  );
+}
+
+function logs(call: Call, task: TaskRecord): Reply {
   const status = deriveStatus(task);
   if (status === "active") return ok({ logs: task.logs } satisfies TaskLogsResponse);
+  // Before v2.31.1 (no snapshots, PR #21771) logs came from the task app only, which needs an active task.
+  if (!call.store.features.logSnapshots) return mustBeActive(status);
   if (status === "error" || status === "unknown") {
     return fail(409, "Cannot fetch logs for task in current state.", `Task status is "${status}".`);
   }
@@ -144,17 +175,21 @@ function logs(_call: Call, task: TaskRecord): Reply {
   return ok(body);
 }
 
-/** A stop build, returned queued; the fake then completes it, so the task is paused (no "already paused" check). */
+/**
+ * A stop build, returned queued (no "already paused" check); the fake then completes it, at once or, with a
+ * lifecycle, one step later, so the task is paused.
+ */
 function pause(call: Call, task: TaskRecord): Reply {
   const conflict = buildInProgress(task);
   if (conflict) return conflict;
   const build = call.store.queueBuild(task, "stop", call.actor.id);
   const queued = buildJson(call.store, task, build);
-  call.store.setStatus(task, "paused");
+  if (call.lifecycle) call.lifecycle.pausing(task, build);
+  else call.store.setStatus(task, "paused");
   return ok({ workspace_build: queued }, 202);
 }
 
-/** A start build, returned queued; the fake then completes it, so the task is active and idle. */
+/** A start build, returned queued; the fake then completes it (at once, or step by step): active and idle. */
 function resume(call: Call, task: TaskRecord): Reply {
   const latest = task.builds.at(-1);
   if (latest && workspaceStatus(latest) === "running") {
@@ -164,7 +199,11 @@ function resume(call: Call, task: TaskRecord): Reply {
   if (conflict) return conflict;
   const build = call.store.queueBuild(task, "start", call.actor.id);
   const queued = buildJson(call.store, task, build);
-  call.store.setStatus(task, "active");
-  call.store.report(task, { state: "idle", message: "" });
+  if (call.lifecycle) {
+    call.lifecycle.resuming(task, build);
+  } else {
+    call.store.setStatus(task, "active");
+    call.store.report(task, { state: "idle", message: "" });
+  }
   return ok({ workspace_build: queued }, 202);
 }

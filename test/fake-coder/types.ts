@@ -47,7 +47,8 @@ export interface Task {
   owner_name: string;
   owner_avatar_url?: string;
   name: string;
-  display_name: string;
+  /** Absent before v2.29.0 (PR #20647). */
+  display_name?: string;
   template_id: string;
   template_version_id: string;
   template_name: string;

@@ -5,8 +5,12 @@ import {
   CoderContractError,
   CoderTimeoutError,
   CoderUnreachableError,
+  FeatureUnavailableError,
   InvalidInputError,
   NotConfiguredError,
+  TaskNotFoundError,
+  TaskStateError,
+  TasksUnavailableError,
 } from "../coder/errors.js";
 
 export interface ErrorContext {
@@ -32,7 +36,16 @@ const STATUS_TEXT: Record<number, string> = {
 
 export function errorText(err: unknown, ctx: ErrorContext): string {
   if (err instanceof CoderApiError) return apiErrorText(err, ctx);
-  if (err instanceof InvalidInputError || err instanceof NotConfiguredError) return err.message;
+  if (
+    err instanceof InvalidInputError ||
+    err instanceof NotConfiguredError ||
+    err instanceof TasksUnavailableError ||
+    err instanceof TaskStateError ||
+    err instanceof FeatureUnavailableError
+  ) {
+    return err.message;
+  }
+  if (err instanceof TaskNotFoundError) return notFound(err.identifier);
   if (err instanceof CoderUnreachableError) {
     return join(
       `Cannot reach Coder at ${err.origin} (${err.code}). Check CODER_URL and that the deployment is up and reachable from this machine.`,
@@ -46,7 +59,10 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
     );
   }
   if (err instanceof CoderContractError) {
-    return `Coder's answer did not match the Tasks API this server knows: ${err.message}. Is the deployment a Coder version with Tasks (v2.26 to v2.34)?`;
+    return join(
+      `Coder's answer did not match the Tasks API this server knows: ${err.message}. Is the deployment a Coder version with Tasks (v2.26 to v2.34)?`,
+      ctx.writes ? uncertain(ctx) : undefined,
+    );
   }
   if (err instanceof Error && err.name === "AbortError") return `${ctx.tool} was cancelled.`;
   return `${ctx.tool} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`;
@@ -74,9 +90,7 @@ function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {
       if (message === "Route not found.") {
         return "This Coder deployment does not serve the Tasks API: Tasks exists from v2.26 to v2.34 and is removed or disabled (CODER_ENABLE_AI_TASKS) in later releases.";
       }
-      if (taskId) {
-        return `No task "${taskId}" is visible to you. List tasks with coder_list_tasks; a bare name is looked up among your own tasks, so use owner/name or the task ID for someone else's.`;
-      }
+      if (taskId) return notFound(taskId);
       return "Nothing by that name or ID is visible to you: check the user, template or organization given.";
     case 409:
       if (message === "Task is paused.") return "Resume it with coder_resume_task, then try again.";
@@ -104,6 +118,10 @@ function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {
       if (err.status >= 500) return ctx.writes ? uncertain(ctx) : "This is a server-side failure: try again later.";
       return undefined;
   }
+}
+
+function notFound(identifier: string): string {
+  return `No task "${identifier}" is visible to you. List tasks with coder_list_tasks; a bare name is looked up among your own tasks, so use owner/name or the task ID for someone else's.`;
 }
 
 /** After a write failed without a clear answer, it may still have taken effect: never repeat it blindly. */

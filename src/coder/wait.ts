@@ -1,0 +1,124 @@
+// Waiting for a task by polling, with the rules of `coder task send` (cli/task_send.go waitForTaskIdle): a task
+// is idle when it is active and the agent reports idle, complete or failed; `error` is tolerated during start-up;
+// `active` with no reported state for a while counts as idle.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { CoderClient } from "./client.js";
+import type { TaskRef } from "./identifiers.js";
+import type { Task } from "./schemas.js";
+
+export const WAIT_CONDITIONS = ["idle", "active", "paused", "any_change"] as const;
+export type WaitCondition = (typeof WAIT_CONDITIONS)[number];
+
+export interface WaitTiming {
+  firstPollMs: number;
+  maxPollMs: number;
+  /** `active` with a null current_state this long counts as idle. */
+  nullStateIdleMs: number;
+  /** How long `error` is tolerated before the wait gives up. */
+  errorGraceMs: number;
+}
+
+export const DEFAULT_WAIT_TIMING: WaitTiming = {
+  firstPollMs: 1000,
+  maxPollMs: 5000,
+  nullStateIdleMs: 30_000,
+  errorGraceMs: 5 * 60_000,
+};
+
+export interface WaitOptions {
+  until: WaitCondition;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  timing?: WaitTiming;
+  /**
+   * After a send: the timestamp of the agent's last report before it. An idle state counts only once the agent has
+   * reported again (compared as given, so clocks need not agree).
+   */
+  reportBefore?: string | null;
+  onPoll?: (task: Task) => void;
+}
+
+export interface WaitResult {
+  outcome: "reached" | "timed_out" | "stopped";
+  /** Why waiting longer would not help (outcome "stopped"), or what timed out. */
+  note: string;
+  task: Task;
+  waitedMs: number;
+}
+
+const DONE_STATES = new Set(["idle", "complete", "failed"]);
+
+export async function waitForTask(coder: CoderClient, ref: TaskRef, options: WaitOptions): Promise<WaitResult> {
+  const timing = options.timing ?? DEFAULT_WAIT_TIMING;
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  let interval = timing.firstPollMs;
+  let first: Task | undefined;
+  let sawBusy = false;
+  let nullSince: number | undefined;
+  let errorSince: number | undefined;
+
+  for (;;) {
+    const task = await coder.getTask(ref, { signal: options.signal });
+    const now = Date.now();
+    first ??= task;
+    options.onPoll?.(task);
+    const state = task.current_state?.state;
+    if (task.status !== "active" || state === "working") sawBusy = true;
+    nullSince = task.status === "active" && !task.current_state ? (nullSince ?? now) : undefined;
+    errorSince = task.status === "error" ? (errorSince ?? now) : undefined;
+    const result = (outcome: WaitResult["outcome"], note: string): WaitResult => ({
+      outcome,
+      note,
+      task,
+      waitedMs: now - started,
+    });
+
+    switch (options.until) {
+      case "active":
+        if (task.status === "active") return result("reached", "The task is active.");
+        break;
+      case "paused":
+        if (task.status === "paused") return result("reached", "The task is paused.");
+        break;
+      case "any_change":
+        if (changed(first, task)) return result("reached", "The task's status or state changed.");
+        break;
+      case "idle": {
+        const reported = state !== undefined && DONE_STATES.has(state);
+        const fresh =
+          sawBusy || options.reportBefore === undefined || task.current_state?.timestamp !== options.reportBefore;
+        if (task.status === "active" && reported && fresh) return result("reached", `The agent is ${state}.`);
+        if (nullSince !== undefined && now - nullSince >= timing.nullStateIdleMs) {
+          return result(
+            "reached",
+            "The task is active and its agent has reported no state for a while: taken as idle.",
+          );
+        }
+        break;
+      }
+    }
+    if ((options.until === "idle" || options.until === "active") && task.status === "paused") {
+      return result("stopped", "The task is paused and will not go on by itself: resume it with coder_resume_task.");
+    }
+    if (errorSince !== undefined && now - errorSince >= timing.errorGraceMs) {
+      return result("stopped", "The task has been in error for too long: check it with coder_get_task.");
+    }
+    if (now >= deadline) {
+      return result(
+        "timed_out",
+        `Not ${options.until === "any_change" ? "changed" : options.until} yet; call coder_wait_for_task again to keep waiting.`,
+      );
+    }
+    await sleep(Math.min(interval, deadline - now), undefined, { signal: options.signal });
+    interval = Math.min(interval * 1.5, timing.maxPollMs);
+  }
+}
+
+function changed(a: Task, b: Task): boolean {
+  return (
+    a.status !== b.status ||
+    a.current_state?.state !== b.current_state?.state ||
+    a.current_state?.message !== b.current_state?.message
+  );
+}

@@ -1,0 +1,51 @@
+// Reading a task or logs resource, and the protocol errors a failed read becomes.
+import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CoderClient } from "../coder/client.js";
+import { CoderApiError, InvalidInputError, TaskNotFoundError } from "../coder/errors.js";
+import { refOf } from "../coder/identifiers.js";
+import { errorText } from "../format/error-text.js";
+import { logWindow } from "../format/log-window.js";
+import { logsMarkdown } from "../format/logs-markdown.js";
+import { identifierOf, parseTaskUri } from "../format/task-uris.js";
+
+/** The protocol's "resource not found" (MCP specification, resources: error handling). */
+export const RESOURCE_NOT_FOUND = -32002;
+
+const LOG_ENTRY_MAX_CHARS = 4000;
+
+export interface ReadDeps {
+  coder(): CoderClient;
+  redact(text: string): string;
+  logMaxChars: number;
+}
+
+export async function readTaskResource(uri: string, deps: ReadDeps, signal: AbortSignal): Promise<ReadResourceResult> {
+  const parsed = parseTaskUri(uri);
+  if (!parsed)
+    throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri} is not a coder://tasks/{owner}/{task} URI.`);
+  const identifier = identifierOf(parsed);
+  try {
+    const coder = deps.coder();
+    const task = await coder.resolveTask(identifier, { signal });
+    if (!parsed.logs) {
+      return { contents: [{ uri, mimeType: "application/json", text: deps.redact(JSON.stringify(task, null, 2)) }] };
+    }
+    const logs = await coder.getTaskLogs(refOf(task), { signal });
+    const window = logWindow(logs.logs, {
+      limit: Number.POSITIVE_INFINITY,
+      maxChars: deps.logMaxChars,
+      maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, deps.logMaxChars),
+    });
+    return { contents: [{ uri, mimeType: "text/markdown", text: deps.redact(logsMarkdown(task, logs, window)) }] };
+  } catch (err) {
+    if (
+      err instanceof TaskNotFoundError ||
+      (err instanceof CoderApiError && err.status === 404 && err.message !== "Route not found.")
+    ) {
+      throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: no task "${identifier}" is visible to you (${uri}).`);
+    }
+    if (err instanceof InvalidInputError) throw new McpError(ErrorCode.InvalidParams, `${uri}: ${err.message}`);
+    const text = errorText(err, { tool: "resources/read", args: { task_id: identifier }, writes: false });
+    throw new McpError(ErrorCode.InternalError, deps.redact(text));
+  }
+}

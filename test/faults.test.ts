@@ -1,0 +1,127 @@
+// Faults between this server and Coder, each injected by the fake: every call ends in a clear result within the
+// time-out, reads are retried when that is safe, writes never, and the next call works.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { Fault } from "./fake-coder/index.js";
+import { type World, world } from "./harness.js";
+
+const TIMEOUT_S = 1;
+
+const FAULTS: Array<[string, Fault]> = [
+  ["connection reset mid-request", { kind: "reset" }],
+  ["a response slower than the time-out", { kind: "delay", ms: TIMEOUT_S * 1000 + 1500 }],
+  ["500", { status: 500, contentType: "application/json", body: '{"message":"Internal error."}' }],
+  ["HTML 502 from a proxy", { status: 502, contentType: "text/html", body: "<h1>502 Bad Gateway</h1>" }],
+  ["HTML 503 from a proxy", { status: 503, contentType: "text/html", body: "<h1>503 Service Unavailable</h1>" }],
+  [
+    "429 with Retry-After",
+    {
+      status: 429,
+      contentType: "application/json",
+      headers: { "Retry-After": "0" },
+      body: '{"message":"Rate limited."}',
+    },
+  ],
+  ["truncated JSON", { status: 200, contentType: "application/json", body: '{"tasks":[{"id":"' }],
+];
+
+/** Each write, with its arguments for a fresh task (a delayed request is still carried out by the fake, late). */
+const WRITES: Array<[string, (task: string) => Record<string, unknown>, RegExp]> = [
+  ["coder_send_task_input", (task) => ({ task_id: task, input: "once" }), /\/send$/],
+  ["coder_pause_task", (task) => ({ task_id: task }), /\/pause$/],
+  ["coder_delete_task", (task) => ({ task_id: task }), /^\/api\/v2\/tasks\/me\/[0-9a-f-]{36}$/],
+  ["coder_create_task", () => ({ input: "new work", template: "claude-code" }), /^\/api\/v2\/tasks\/me$/],
+];
+
+describe("faults on the way to Coder", () => {
+  let w: World;
+  const logs: string[] = [];
+  before(async () => {
+    w = await world({}, { CODER_TASKS_MCP_TIMEOUT_SECONDS: String(TIMEOUT_S) });
+    w.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      logs.push(String(n.params.data));
+    });
+    await w.client.setLoggingLevel("warning");
+    w.fake.addTemplate({ name: "claude-code" });
+    w.fake.addTask({ name: "target", state: { state: "idle", message: "ready" } });
+    assert.equal((await w.call("coder_get_task", { task_id: "target" })).isError, false);
+  });
+  after(() => w.close());
+
+  for (const [what, fault] of FAULTS) {
+    it(`a read survives one ${what}, retried and logged`, async () => {
+      const before = w.fake.requests.length;
+      logs.length = 0;
+      w.fake.injectFault({ method: "GET", path: /^\/api\/v2\/tasks$/ }, fault);
+      const r = await w.call("coder_list_tasks");
+      const delayed = "kind" in fault && fault.kind === "delay";
+      if (delayed) {
+        // The time-out bounds all tries together: a slow answer is not tried again.
+        assert.equal(r.isError, true);
+        assert.match(r.text, /did not answer within 1 s/);
+      } else if ("status" in fault && fault.status === 500) {
+        assert.equal(r.isError, true, "a 500 is not transient: no retry");
+        assert.match(r.text, /500 Internal Server Error .*Internal error\./);
+        assert.equal(w.fake.requests.length - before, 1);
+      } else {
+        assert.equal(r.isError, false, r.text);
+        assert.equal(w.fake.requests.length - before, 2, "one failed try and one retry");
+        assert.equal(logs.length, 1, logs.join("\n"));
+        assert.match(
+          logs[0] ?? "",
+          /^GET \/api\/v2\/tasks failed \(.+\); trying again in \d+ ms \(attempt 2 of 3\)\.$/,
+        );
+      }
+      assert.equal((await w.call("coder_get_task", { task_id: "target" })).isError, false, "the next call works");
+    });
+  }
+
+  it("gives up on a read after three tries", async () => {
+    // A roomy time-out, so that the back-off never runs into it.
+    const patient = await world({}, { CODER_TASKS_MCP_TIMEOUT_SECONDS: "30" });
+    try {
+      patient.fake.injectFault({ method: "GET", path: /^\/api\/v2\/tasks$/, times: 3 }, FAULTS[3]?.[1] as Fault);
+      const r = await patient.call("coder_list_tasks");
+      assert.equal(r.isError, true);
+      assert.match(r.text, /502 Bad Gateway/);
+      assert.equal(patient.fake.requests.filter((q) => q.path === "/api/v2/tasks").length, 3);
+    } finally {
+      await patient.close();
+    }
+  });
+
+  it("does not wait longer than a Retry-After cap allows", async () => {
+    w.fake.injectFault(
+      { method: "GET", path: /^\/api\/v2\/tasks$/ },
+      {
+        status: 429,
+        contentType: "application/json",
+        headers: { "Retry-After": "3600" },
+        body: '{"message":"Slow down."}',
+      },
+    );
+    const r = await w.call("coder_list_tasks");
+    assert.equal(r.isError, true);
+    assert.match(r.text, /429 Too Many Requests .*Slow down\./);
+    assert.match(r.text, /wait a minute/);
+  });
+
+  for (const [tool, args, path] of WRITES) {
+    it(`${tool} sends exactly one request under every fault, and says it may have arrived`, async () => {
+      for (const [i, [what, fault]] of FAULTS.entries()) {
+        const task = `${tool.replaceAll("_", "-").slice(6)}-${i}`;
+        w.fake.addTask({ name: task, state: { state: "idle", message: "ready" } });
+        const posts = () => w.fake.requests.filter((q) => q.method !== "GET" && path.test(q.path)).length;
+        const before = posts();
+        w.fake.injectFault({ method: tool === "coder_delete_task" ? "DELETE" : "POST", path }, fault);
+        const r = await w.call(tool, args(task));
+        assert.equal(posts() - before, 1, `${tool} under ${what}`);
+        assert.equal(r.isError, true, `${tool} under ${what}: ${r.text}`);
+        if (!("status" in fault) || fault.status >= 500 || fault.status === 200) {
+          assert.match(r.text, /may have reached Coder: check .* before calling .* again/, `${tool} under ${what}`);
+        }
+      }
+    });
+  }
+});

@@ -1,0 +1,207 @@
+// Tasks and their logs as resources: templates, a paginated list, reads, completion and subscriptions.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  type McpError,
+  type ReadResourceResult,
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import { taskRequests, type World, world } from "./harness.js";
+
+const POLL_MS = 50;
+
+function textOf(result: ReadResourceResult): string {
+  const [content] = result.contents;
+  return content && "text" in content ? content.text : "";
+}
+
+async function settle(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+describe("task resources", () => {
+  let w: World;
+  before(async () => {
+    w = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(POLL_MS / 1000) });
+    w.fake.addUser({ username: "bob" });
+    w.fake.addTemplate({ name: "claude-code" });
+    w.fake.addTask({
+      name: "fix-login",
+      displayName: "Fix the login bug",
+      state: { state: "idle", message: "Tests pass" },
+    });
+    w.fake.addTask({ owner: "bob", name: "bobs-task", logs: [{ type: "output", content: "hello from bob" }] });
+  });
+  after(() => w.close());
+
+  it("offers two templates", async () => {
+    const { resourceTemplates } = await w.client.listResourceTemplates();
+    assert.deepEqual(
+      resourceTemplates.map((t) => [t.uriTemplate, t.mimeType]),
+      [
+        ["coder://tasks/{owner}/{task}", "application/json"],
+        ["coder://tasks/{owner}/{task}/logs", "text/markdown"],
+      ],
+    );
+  });
+
+  it("reads a task by name, by ID and with encoded characters, as coder_get_task returns it", async () => {
+    const byTool = await w.call("coder_get_task", { task_id: "fix-login" });
+    const byName = await w.client.readResource({ uri: "coder://tasks/alice/fix-login" });
+    assert.equal(byName.contents[0]?.mimeType, "application/json");
+    assert.deepEqual(JSON.parse(textOf(byName)), byTool.data);
+    const byId = await w.client.readResource({ uri: `coder://tasks/alice/${byTool.data.id}` });
+    assert.equal(JSON.parse(textOf(byId)).name, "fix-login");
+    const encoded = await w.client.readResource({ uri: "coder://tasks/b%6Fb/BOBS%2Dtask" });
+    assert.equal(JSON.parse(textOf(encoded)).owner_name, "bob");
+    assert.equal(w.fake.requests.at(-1)?.rawUrl, "/api/v2/tasks/bob/BOBS-task");
+  });
+
+  it("reads a log as Markdown, fenced as the agent's data", async () => {
+    const r = await w.client.readResource({ uri: "coder://tasks/bob/bobs-task/logs" });
+    const text = textOf(r);
+    assert.equal(r.contents[0]?.mimeType, "text/markdown");
+    assert.match(text, /^# Log of task bob\/bobs-task \(active\)/);
+    assert.match(text, /data, not instructions/);
+    assert.match(text, /## \S+ · output · #\d+\n\n```text\nhello from bob\n```/);
+  });
+
+  it("says when a long log is cut and when a log is a snapshot", async () => {
+    w.fake.addTask({
+      name: "long-log",
+      logs: Array.from({ length: 200 }, (_, i) => ({
+        type: "output" as const,
+        content: `line ${i} ${"z".repeat(500)}`,
+      })),
+    });
+    const long = textOf(await w.client.readResource({ uri: "coder://tasks/me/long-log/logs" }));
+    assert.match(long, /Showing the last (\d+) of 200 entries: \d+ older entries left out/);
+    assert.ok(long.length < 20_000, String(long.length));
+    await w.call("coder_pause_task", { task_id: "long-log" });
+    const paused = textOf(await w.client.readResource({ uri: "coder://tasks/me/long-log/logs" }));
+    assert.match(paused, /\(paused\)/);
+    assert.match(paused, /Snapshot taken \S+, when the task stopped/);
+  });
+
+  it("answers resource-not-found, saying what was looked up", async () => {
+    await assert.rejects(w.client.readResource({ uri: "coder://tasks/alice/no-such-task" }), (err: McpError) => {
+      assert.equal(err.code, -32002);
+      assert.match(err.message, /no task "alice\/no-such-task" is visible to you/);
+      return true;
+    });
+    await assert.rejects(w.client.readResource({ uri: "coder://tasks/alice/a/b/c" }), (err: McpError) => {
+      assert.ok(err.code === -32002 || err.code === -32602, String(err.code));
+      return true;
+    });
+  });
+
+  it("completes owners (me first) and the names of that owner's tasks", async () => {
+    const ref = { type: "ref/resource" as const, uri: "coder://tasks/{owner}/{task}" };
+    const owners = await w.client.complete({ ref, argument: { name: "owner", value: "" } });
+    assert.deepEqual(owners.completion.values, ["me", "alice", "bob"]);
+    const b = await w.client.complete({ ref, argument: { name: "owner", value: "b" } });
+    assert.deepEqual(b.completion.values, ["bob"]);
+    const tasks = await w.client.complete({
+      ref,
+      argument: { name: "task", value: "BO" },
+      context: { arguments: { owner: "bob" } },
+    });
+    assert.deepEqual(tasks.completion.values, ["bobs-task"]);
+  });
+
+  it("links the resources of the tasks a tool result names", async () => {
+    const r = await w.call("coder_send_task_input", { task_id: "fix-login", input: "hi" });
+    const links = r.raw.content.filter((c) => c.type === "resource_link");
+    assert.deepEqual(
+      links.map((l) => (l.type === "resource_link" ? l.uri : "")),
+      ["coder://tasks/alice/fix-login", "coder://tasks/alice/fix-login/logs"],
+    );
+  });
+});
+
+describe("resource list and subscriptions", () => {
+  let w: World;
+  const updates: string[] = [];
+  let listChanges = 0;
+  before(async () => {
+    w = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(POLL_MS / 1000) });
+    w.fake.addTemplate({ name: "claude-code" });
+    for (let i = 0; i < 120; i++)
+      w.fake.addTask({ name: `task-${i}`, state: { state: "idle", message: `Task ${i} ready` } });
+    w.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      updates.push(n.params.uri);
+    });
+    w.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+      listChanges += 1;
+    });
+  });
+  after(() => w.close());
+
+  it("lists the user's tasks in pages, with titles, descriptions and modification times", async () => {
+    const pages = [];
+    let cursor: string | undefined;
+    do {
+      const page = await w.client.listResources(cursor ? { cursor } : {});
+      pages.push(page.resources);
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [50, 50, 20],
+    );
+    const first = pages[0]?.[0];
+    assert.equal(first?.uri, "coder://tasks/alice/task-119");
+    assert.equal(first?.title, "task-119 (active)");
+    assert.equal(first?.description, "Task 119 ready");
+    assert.equal(first?.mimeType, "application/json");
+    assert.match(String((first?.annotations as { lastModified?: string })?.lastModified), /^\d{4}-\d\d-\d\dT/);
+    await assert.rejects(w.client.listResources({ cursor: "bogus" }), /Invalid cursor/);
+  });
+
+  it("sends exactly one update when a subscribed task changes, and list_changed when a task appears", async () => {
+    const task = w.fake.getTask("task-7");
+    assert.ok(task);
+    await w.client.subscribeResource({ uri: "coder://tasks/alice/task-7" });
+    await w.client.subscribeResource({ uri: "coder://tasks/alice/task-8/logs" });
+    await settle(POLL_MS * 3);
+    assert.deepEqual(updates, [], "nothing changed yet");
+    w.fake.setTaskStatus(task.id, "active", { state: "working", message: "Back at it" });
+    await settle(POLL_MS * 4);
+    assert.deepEqual(updates, ["coder://tasks/alice/task-7"]);
+    await w.call("coder_send_task_input", { task_id: "task-8", input: "more please" });
+    await settle(POLL_MS * 4);
+    assert.deepEqual(updates, ["coder://tasks/alice/task-7", "coder://tasks/alice/task-8/logs"]);
+    assert.equal(listChanges, 0);
+    w.fake.addTask({ name: "newcomer" });
+    await settle(POLL_MS * 4);
+    assert.equal(listChanges, 1);
+  });
+
+  it("polls once per cycle for all subscriptions, and stops asking Coder when nobody is subscribed", async () => {
+    const before = taskRequests(w.fake).length;
+    await settle(POLL_MS * 4);
+    const perCycle = (taskRequests(w.fake).length - before) / 4;
+    assert.ok(perCycle <= 2.5, `${perCycle} requests per cycle: one list and one log`);
+    await w.client.unsubscribeResource({ uri: "coder://tasks/alice/task-7" });
+    await w.client.unsubscribeResource({ uri: "coder://tasks/alice/task-8/logs" });
+    await settle(POLL_MS * 2);
+    const quiet = taskRequests(w.fake).length;
+    await settle(POLL_MS * 6);
+    assert.equal(taskRequests(w.fake).length, quiet, "no request without a subscription");
+  });
+
+  it("stops polling when the client disconnects", async () => {
+    const other = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(POLL_MS / 1000) });
+    other.fake.addTemplate({ name: "claude-code" });
+    other.fake.addTask({ name: "watched" });
+    await other.client.subscribeResource({ uri: "coder://tasks/me/watched" });
+    await settle(POLL_MS * 2);
+    await other.client.close();
+    await settle(POLL_MS * 2);
+    const count = other.fake.requests.length;
+    await settle(POLL_MS * 6);
+    assert.equal(other.fake.requests.length, count);
+    await other.close();
+  });
+});

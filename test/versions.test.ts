@@ -1,0 +1,140 @@
+// Every Coder version that has Tasks: the experimental routes of v2.26-v2.28, features that arrive later, and
+// deployments where Tasks is gone.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { taskRequests, world } from "./harness.js";
+
+describe("Coder versions", () => {
+  it("uses /api/experimental/tasks on v2.28, and finds tasks by name there by listing", async () => {
+    const w = await world({ version: "v2.28.4" });
+    try {
+      w.fake.addTemplate({ name: "claude-code" });
+      const task = w.fake.addTask({ name: "old-school", state: { state: "idle", message: "ok" } });
+      const list = await w.call("coder_list_tasks");
+      assert.equal(list.isError, false, list.text);
+      assert.equal(list.data.count, 1);
+      const got = await w.call("coder_get_task", { task_id: "old-school" });
+      assert.equal(got.isError, false, got.text);
+      assert.equal(got.data.id, task.id);
+      const sent = await w.call("coder_send_task_input", { task_id: "old-school", input: "hi" });
+      assert.equal(sent.isError, false, sent.text);
+      assert.deepEqual(w.fake.sentInputs(task.id), ["hi"]);
+      const paths = taskRequests(w.fake);
+      assert.ok(paths.length > 0 && paths.every((p) => p.includes("/api/experimental/tasks")), paths.join("\n"));
+      assert.ok(!paths.some((p) => p.includes("/old-school")), "names are never put in a path before v2.29");
+      assert.equal(w.fake.requests.filter((r) => r.path === "/api/v2/buildinfo").length, 1, "detected once");
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("says which Coder version brings a missing feature, before sending anything", async () => {
+    const w = await world({ version: "v2.30.2" });
+    try {
+      w.fake.addTemplate({ name: "claude-code" });
+      w.fake.addTask({ name: "no-pause" });
+      const before = taskRequests(w.fake).length;
+      const r = await w.call("coder_pause_task", { task_id: "no-pause" });
+      assert.equal(r.isError, true);
+      assert.match(
+        r.text,
+        /^Pausing and resuming a task needs Coder v2\.31\.1 or later; http:\/\/127\.0\.0\.1:\d+ runs Coder v2\.30\.2\.$/,
+      );
+      assert.equal(taskRequests(w.fake).length, before + 1, "only the lookup was sent");
+      const old = await world({ version: "v2.27.0" });
+      try {
+        old.fake.addTemplate({ name: "claude-code" });
+        old.fake.addTask({ name: "paused-one", status: "paused" });
+        const u = await old.call("coder_update_task_input", { task_id: "paused-one", input: "new" });
+        assert.match(u.text, /^Updating a task's input needs Coder v2\.29\.0 or later/);
+      } finally {
+        await old.close();
+      }
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("falls back to the experimental routes when a deployment of unknown version lacks /api/v2/tasks, and says so", async () => {
+    const w = await world({ version: "v0.0.0-devel", tasksApi: "experimental-only" });
+    const logs: string[] = [];
+    try {
+      w.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+        logs.push(`${n.params.level}: ${String(n.params.data)}`);
+      });
+      await w.client.setLoggingLevel("info");
+      w.fake.addTemplate({ name: "claude-code" });
+      w.fake.addTask({ name: "fallback" });
+      const r = await w.call("coder_list_tasks");
+      assert.equal(r.isError, false, r.text);
+      assert.equal(r.data.count, 1);
+      const again = await w.call("coder_list_tasks");
+      assert.equal(again.data.count, 1);
+      assert.deepEqual(
+        taskRequests(w.fake).map((p) => p.split("?")[0]),
+        ["GET /api/v2/tasks", "GET /api/experimental/tasks", "GET /api/experimental/tasks"],
+      );
+      for (let i = 0; i < 50 && logs.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+      assert.equal(logs.length, 1, logs.join("\n"));
+      assert.match(
+        logs[0] ?? "",
+        /^notice: Coder v0\.0\.0-devel at http:\/\/127\.0\.0\.1:\d+ has no \/api\/v2\/tasks; using \/api\/experimental\/tasks\.$/,
+      );
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("honours logging/setLevel: nothing below the level reaches the client", async () => {
+    const w = await world({ version: "v0.0.0-devel", tasksApi: "experimental-only" });
+    const logs: string[] = [];
+    try {
+      w.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+        logs.push(String(n.params.data));
+      });
+      await w.client.setLoggingLevel("warning");
+      w.fake.addTemplate({ name: "claude-code" });
+      assert.equal((await w.call("coder_list_tasks")).isError, false);
+      await new Promise((res) => setTimeout(res, 50));
+      assert.deepEqual(logs, []);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("answers every task tool with one clear sentence where Tasks is disabled", async () => {
+    const w = await world({ version: "v2.37.1", tasksApi: "disabled" });
+    try {
+      const expected =
+        /^Coder v2\.37\.1 at http:\/\/127\.0\.0\.1:\d+ does not serve the Tasks API: Tasks exists in Coder v2\.26 to v2\.34 \(deprecated in v2\.34\) and later releases disable it \(server flag CODER_ENABLE_AI_TASKS\) or remove it\.$/;
+      for (const [name, args] of [
+        ["coder_list_tasks", {}],
+        ["coder_get_task", { task_id: "x" }],
+        ["coder_send_task_input", { task_id: "x", input: "y" }],
+        ["coder_delete_task", { task_id: "x" }],
+      ] as const) {
+        const r = await w.call(name, args);
+        assert.equal(r.isError, true, name);
+        assert.match(r.text, expected, name);
+      }
+      assert.equal(taskRequests(w.fake).length, 2, "detected once: one try on each set of routes");
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("says a deployment older than v2.26 has no Tasks", async () => {
+    const w = await world({ version: "v2.25.3", tasksApi: "disabled" });
+    try {
+      const r = await w.call("coder_list_tasks");
+      assert.match(
+        r.text,
+        /^Coder v2\.25\.3 at \S+ predates Coder Tasks, which arrived in v2\.26\.0: upgrade the deployment/,
+      );
+      assert.equal(taskRequests(w.fake).length, 0);
+    } finally {
+      await w.close();
+    }
+  });
+});

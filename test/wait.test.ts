@@ -1,0 +1,146 @@
+// Waiting for tasks: against a fake whose tasks move on their own (pending -> initializing -> working -> idle).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { taskRequests, type World, world } from "./harness.js";
+
+const STEP_MS = 30;
+
+async function withWorld(fn: (w: World) => Promise<void>): Promise<void> {
+  const w = await world({ lifecycle: { stepMs: STEP_MS } });
+  try {
+    w.fake.addTemplate({ name: "claude-code" });
+    await fn(w);
+    assert.deepEqual(w.fake.violations, []);
+  } finally {
+    await w.close();
+  }
+}
+
+describe("waiting for tasks", () => {
+  it("creates a task and waits until its agent is idle, reporting progress", () =>
+    withWorld(async (w) => {
+      const progress: string[] = [];
+      const raw = (await w.client.callTool(
+        { name: "coder_create_task", arguments: { input: "Fix the login bug", name: "fix-login", wait: true } },
+        undefined,
+        { onprogress: (p) => progress.push(p.message ?? "") },
+      )) as CallToolResult;
+      const data = raw.structuredContent as {
+        task: { status: string };
+        wait: { outcome: string };
+        summary: { status: string; state: string };
+      };
+      assert.equal(raw.isError, undefined, JSON.stringify(raw.content));
+      assert.equal(data.task.status, "pending", "the task as created");
+      assert.equal(data.wait.outcome, "reached");
+      assert.equal(data.summary.status, "active");
+      assert.equal(data.summary.state, "idle");
+      assert.ok(progress.length >= 2, progress.join("\n"));
+      assert.ok(
+        progress.some((m) => m.startsWith("alice/fix-login: initializing")),
+        progress.join("\n"),
+      );
+      const logs = await w.call("coder_get_task_logs", { task_id: "fix-login", type: "output" });
+      assert.ok(logs.data.entries.length >= 1, "the agent answered");
+    }));
+
+  it("times out as a normal result that says to wait again", () =>
+    withWorld(async (w) => {
+      w.fake.addTask({ name: "forever", state: { state: "working", message: "Thinking hard" } });
+      const r = await w.call("coder_wait_for_task", { task_id: "forever", timeout_seconds: 1 });
+      assert.equal(r.isError, false, r.text);
+      assert.equal(r.data.wait.outcome, "timed_out");
+      assert.match(r.data.wait.note, /call coder_wait_for_task again/);
+      assert.ok(
+        r.data.wait.waited_seconds >= 0.9 && r.data.wait.waited_seconds < 3,
+        String(r.data.wait.waited_seconds),
+      );
+      assert.equal(r.data.task.message, "Thinking hard");
+    }));
+
+  it("stops polling Coder at once when the call is cancelled", () =>
+    withWorld(async (w) => {
+      w.fake.addTask({ name: "slowpoke", state: { state: "working", message: "…" } });
+      const controller = new AbortController();
+      const call = w.client.callTool(
+        { name: "coder_wait_for_task", arguments: { task_id: "slowpoke", timeout_seconds: 30 } },
+        undefined,
+        { signal: controller.signal },
+      );
+      await new Promise((r) => setTimeout(r, 150));
+      controller.abort();
+      await assert.rejects(call);
+      await new Promise((r) => setTimeout(r, 50));
+      const after = taskRequests(w.fake).length;
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(taskRequests(w.fake).length, after, "no request after the cancellation");
+    }));
+
+  it("resumes a paused task, waits until it is idle, then sends, when resume is true", () =>
+    withWorld(async (w) => {
+      const task = w.fake.addTask({ name: "napping", status: "paused" });
+      const r = await w.call("coder_send_task_input", { task_id: "napping", input: "Carry on", resume: true });
+      assert.equal(r.isError, false, r.text);
+      assert.equal(r.data.resumed.transition, "start");
+      assert.deepEqual(w.fake.sentInputs(task.id), ["Carry on"]);
+      const posts = taskRequests(w.fake).filter((p) => p.startsWith("POST"));
+      assert.deepEqual(posts, [`POST /api/v2/tasks/me/${task.id}/resume`, `POST /api/v2/tasks/me/${task.id}/send`]);
+    }));
+
+  it("sends and waits for the agent's answer", () =>
+    withWorld(async (w) => {
+      const task = w.fake.addTask({ name: "helper", state: { state: "idle", message: "Ready" } });
+      const before = w.fake.getTask(task.id)?.logs.length ?? 0;
+      const r = await w.call("coder_send_task_input", { task_id: "helper", input: "What is 2+2?", wait: true });
+      assert.equal(r.isError, false, r.text);
+      assert.equal(r.data.wait.outcome, "reached");
+      assert.equal(r.data.task.state, "idle");
+      const logs = w.fake.getTask(task.id)?.logs ?? [];
+      assert.equal(logs.length, before + 2, "the input and the agent's reply");
+      assert.equal(logs.at(-1)?.type, "output");
+    }));
+
+  it("counts an active task that reports no state for a while as idle", () =>
+    withWorld(async (w) => {
+      w.fake.addTask({ name: "silent", state: null });
+      const r = await w.call("coder_wait_for_task", { task_id: "silent" });
+      assert.equal(r.data.wait.outcome, "reached");
+      assert.match(r.data.wait.note, /no state for a while: taken as idle/);
+    }));
+
+  it("tolerates a transient error during start-up, and gives up on a lasting one", () =>
+    withWorld(async (w) => {
+      const flaky = w.fake.addTask({ name: "flaky", status: "error" });
+      setTimeout(() => w.fake.setTaskStatus(flaky.id, "active", { state: "idle", message: "Recovered" }), 100);
+      const r = await w.call("coder_wait_for_task", { task_id: "flaky" });
+      assert.equal(r.data.wait.outcome, "reached");
+      w.fake.addTask({ name: "broken", status: "error" });
+      const broken = await w.call("coder_wait_for_task", { task_id: "broken" });
+      assert.equal(broken.data.wait.outcome, "stopped");
+      assert.match(broken.data.wait.note, /in error for too long/);
+    }));
+
+  it("stops waiting for idle on a paused task, and waits for any change", () =>
+    withWorld(async (w) => {
+      w.fake.addTask({ name: "stopped", status: "paused" });
+      const r = await w.call("coder_wait_for_task", { task_id: "stopped" });
+      assert.equal(r.data.wait.outcome, "stopped");
+      assert.match(r.data.wait.note, /resume it with coder_resume_task/);
+      const t = w.fake.addTask({ name: "changing", state: { state: "working", message: "step 1" } });
+      setTimeout(() => w.fake.setTaskStatus(t.id, "active", { state: "working", message: "step 2" }), 80);
+      const change = await w.call("coder_wait_for_task", { task_id: "changing", until: "any_change" });
+      assert.equal(change.data.wait.outcome, "reached");
+      assert.equal(change.data.task.message, "step 2");
+    }));
+
+  it("waits until a pausing task is paused", () =>
+    withWorld(async (w) => {
+      w.fake.addTask({ name: "to-pause", state: { state: "idle", message: "ok" } });
+      const p = await w.call("coder_pause_task", { task_id: "to-pause" });
+      assert.equal(p.isError, false, p.text);
+      const r = await w.call("coder_wait_for_task", { task_id: "to-pause", until: "paused" });
+      assert.equal(r.data.wait.outcome, "reached");
+      assert.equal(r.data.task.status, "paused");
+    }));
+});
