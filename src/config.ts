@@ -17,6 +17,8 @@ export interface Config {
   pollIntervalMs: number;
   /** Why no request can be made, in words that say what to set; absent when configured. */
   problem?: string;
+  /** What the user should know but that does not stop the server. */
+  warnings: string[];
 }
 
 export type Env = Record<string, string | undefined>;
@@ -84,6 +86,7 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
     timeoutMs: timeout.value * 1000,
     logMaxChars: Math.floor(logMax.value),
     pollIntervalMs: poll.value * 1000,
+    warnings: [] as string[],
   };
 
   if (!rawUrl) {
@@ -100,6 +103,12 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
       ...base,
       problem: `${urlFrom} is not a valid deployment URL: set CODER_URL to an http:// or https:// address without credentials, query or fragment (e.g. https://coder.example.com).`,
     };
+  }
+
+  if (coderUrl.protocol === "http:" && !isLoopback(coderUrl.hostname)) {
+    base.warnings.push(
+      `${coderUrl.origin} is plain http: the session token crosses the network unencrypted. Use https:// unless this network is trusted.`,
+    );
   }
 
   // The session file belongs to the deployment in the url file: never send it to another one.
@@ -121,4 +130,9 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
     };
   }
   return { ...base, coderUrl, token, source, problem: timeout.problem ?? logMax.problem ?? poll.problem };
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -84,7 +84,10 @@ export async function world(
 
 export async function callTool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolOutcome> {
   const raw = (await client.callTool({ name, arguments: args })) as CallToolResult;
-  const text = raw.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+  const text = raw.content
+    .filter((c) => c.type === "text")
+    .map((c) => c.text)
+    .join("\n");
   return { isError: raw.isError === true, text, data: raw.structuredContent, raw };
 }
 

@@ -7,6 +7,7 @@ import { errorText } from "../format/error-text.js";
 import { logWindow } from "../format/log-window.js";
 import { logsMarkdown } from "../format/logs-markdown.js";
 import { identifierOf, parseTaskUri } from "../format/task-uris.js";
+import { cleanDeep } from "../format/untrusted.js";
 
 /** The protocol's "resource not found" (MCP specification, resources: error handling). */
 export const RESOURCE_NOT_FOUND = -32002;
@@ -28,7 +29,8 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
     const coder = deps.coder();
     const task = await coder.resolveTask(identifier, { signal });
     if (!parsed.logs) {
-      return { contents: [{ uri, mimeType: "application/json", text: deps.redact(JSON.stringify(task, null, 2)) }] };
+      const json = JSON.stringify(cleanDeep(task), null, 2);
+      return { contents: [{ uri, mimeType: "application/json", text: deps.redact(json) }] };
     }
     const logs = await coder.getTaskLogs(refOf(task), { signal });
     const window = logWindow(logs.logs, {
@@ -36,7 +38,8 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
       maxChars: deps.logMaxChars,
       maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, deps.logMaxChars),
     });
-    return { contents: [{ uri, mimeType: "text/markdown", text: deps.redact(logsMarkdown(task, logs, window)) }] };
+    const text = logsMarkdown(cleanDeep(task), logs, cleanDeep(window));
+    return { contents: [{ uri, mimeType: "text/markdown", text: deps.redact(text) }] };
   } catch (err) {
     if (
       err instanceof TaskNotFoundError ||

@@ -41,6 +41,7 @@ export const createTask = defineTool({
     wait: WaitOutcomeSchema.optional(),
     summary: TaskSummarySchema.optional().describe("With wait: the task as the wait left it."),
   },
+  untrusted: "The task's initial_prompt, display_name and message",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   links: ({ task }) => [taskLink({ owner: task.owner_name, name: task.name, display_name: task.display_name })],
   async handler(args, ctx) {

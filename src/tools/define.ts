@@ -13,6 +13,7 @@ import type { CoderClient } from "../coder/client.js";
 import type { WaitTiming } from "../coder/wait.js";
 import { errorText } from "../format/error-text.js";
 import type { TaskLink } from "../format/task-uris.js";
+import { cleanDeep, fenceUntrusted } from "../format/untrusted.js";
 
 export interface ToolContext {
   coder: CoderClient;
@@ -39,6 +40,8 @@ export interface ToolDef<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   annotations: Required<Pick<ToolAnnotations, "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint">>;
   // Method syntax on purpose: it lets tools of different shapes share one array.
   handler(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<z.infer<z.ZodObject<O>>>;
+  /** Names the result's fields that carry agent output (e.g. "Each entry's content"); the text is then fenced. */
+  untrusted?: string;
   /** Resources the result names, sent as resource_link content so that a client can open them. */
   links?(value: z.infer<z.ZodObject<O>>): TaskLink[];
 }
@@ -84,7 +87,7 @@ export function registerTools(
             settings: deps.settings,
           };
           const value = await tool.handler(args, context);
-          return success(value, tool.links?.(value) ?? [], deps.redact);
+          return success(cleanDeep(value), tool, deps.redact);
         } catch (err) {
           const text = errorText(err, { tool: tool.name, args, writes: !tool.annotations.readOnlyHint });
           // No structuredContent on errors: clients validate it against the output schema.
@@ -114,11 +117,15 @@ function progressReporter(extra: Extra, redact: (text: string) => string): (mess
   };
 }
 
-function success(value: Record<string, unknown>, links: TaskLink[], redact: (text: string) => string): CallToolResult {
+function success(value: Record<string, unknown>, tool: AnyTool, redact: (text: string) => string): CallToolResult {
   const json = JSON.stringify(value);
   const safe = redact(json);
+  const links = tool.links?.(value) ?? [];
   return {
-    content: [{ type: "text", text: safe }, ...links.map((link) => ({ type: "resource_link" as const, ...link }))],
+    content: [
+      { type: "text", text: tool.untrusted ? fenceUntrusted(safe, tool.untrusted) : safe },
+      ...links.map((link) => ({ type: "resource_link" as const, ...link })),
+    ],
     structuredContent: safe === json ? value : JSON.parse(safe),
   };
 }

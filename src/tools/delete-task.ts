@@ -14,6 +14,7 @@ export const deleteTask = defineTool({
     deleted: z.literal(true),
     task: TaskSummarySchema.describe("The task as it was before deletion."),
   },
+  untrusted: "The task's message",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler({ task_id }, { coder, signal }) {
     const task = await coder.resolveTask(task_id, { signal });

@@ -45,6 +45,7 @@ export const getTaskLogs = defineTool({
     ),
     more: z.string().optional().describe("How to read what was left out."),
   },
+  untrusted: "Each entry's content",
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: (r) => [taskLink(r, true)],
   async handler({ task_id, limit, type, before_id, after_id }, { coder, signal, settings }) {

@@ -12,6 +12,7 @@ export const getTask = defineTool({
     "resuming it; read what the agent said with coder_get_task_logs.",
   input: { task_id: taskIdArg },
   output: TaskSchema.shape,
+  untrusted: "Its initial_prompt, display_name and current_state.message",
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: (t) => [taskLink({ owner: t.owner_name, name: t.name, display_name: t.display_name })],
   async handler({ task_id }, { coder, signal }) {

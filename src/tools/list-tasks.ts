@@ -22,6 +22,7 @@ export const listTasks = defineTool({
     count: z.number().int(),
     tasks: z.array(TaskSummarySchema),
   },
+  untrusted: "Each task's message",
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: ({ tasks }) => tasks.map((t) => taskLink(t)),
   async handler({ user, status, organization }, { coder, signal }) {

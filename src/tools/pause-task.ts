@@ -16,6 +16,7 @@ export const pauseTask = defineTool({
     build: BuildSummarySchema,
     task: TaskSummarySchema,
   },
+  untrusted: "The task's message",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: ({ task }) => [taskLink(task)],
   async handler({ task_id }, { coder, signal }) {

@@ -34,6 +34,7 @@ export const sendTaskInput = defineTool({
     task: TaskSummarySchema.describe("The task: as the wait left it, or as it was when the input was sent."),
     wait: WaitOutcomeSchema.optional(),
   },
+  untrusted: "The task's message",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   links: ({ task }) => [taskLink(task), taskLink(task, true)],
   async handler({ task_id, input, wait, resume, timeout_seconds }, ctx) {

@@ -19,6 +19,7 @@ export const updateTaskInput = defineTool({
     updated: z.literal(true),
     task: TaskSummarySchema,
   },
+  untrusted: "The task's message",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: ({ task }) => [taskLink(task)],
   async handler({ task_id, input }, { coder, signal }) {

@@ -23,6 +23,7 @@ export const waitForTaskTool = defineTool({
     wait: WaitOutcomeSchema,
     task: TaskSummarySchema,
   },
+  untrusted: "The task's message",
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: ({ task }) => [taskLink(task)],
   async handler({ task_id, until, timeout_seconds }, ctx) {
