@@ -3,7 +3,7 @@
 // `process`.
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CliError, HELP, parseCli } from "./cli.js";
-import { loadConfig } from "./config.js";
+import { type Config, loadConfig } from "./config.js";
 import { redactor } from "./redact.js";
 import { createCoderClient, createServer } from "./server.js";
 import { describeDeployment } from "./startup.js";
@@ -22,13 +22,59 @@ if (cli.help || cli.version) {
   process.exit(0);
 }
 
-const config = loadConfig(process.env);
+// --demo: a simulated Coder deployment started in this process stands in for the user's, whose CODER_* settings
+// and login files are then not read. Imported only here, so that a normal start does not load it.
+let demo: { config: Config } | undefined;
+if (cli.demo) {
+  const { startDemo } = await import("./demo/index.js");
+  demo = await startDemo(process.env).catch((err: Error) => {
+    process.stderr.write(`coder-tasks-mcp: ${err.message}\n`);
+    return process.exit(2);
+  });
+}
+const config = demo?.config ?? loadConfig(process.env);
 const redact = redactor([config.token]);
 const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
+for (const warning of config.warnings) log(`coder-tasks-mcp: warning: ${warning}`);
 const coder = createCoderClient(config, VERSION);
+
+// --http: MCP over Streamable HTTP instead of stdio. Imported only here, so that stdio's start-up does not load it.
+if (cli.http) {
+  const { HttpStartError, startHttpServer } = await import("./transports/http.js");
+  const http = await startHttpServer({
+    config,
+    coder,
+    version: VERSION,
+    tools: cli.tools,
+    demo: cli.demo,
+    host: cli.host,
+    port: cli.port,
+    bearerToken: process.env.CODER_TASKS_MCP_HTTP_TOKEN,
+  }).catch((err: Error) => {
+    log(`coder-tasks-mcp: ${err.message}`);
+    // A refused configuration exits 2, like a bad flag; a port that cannot be bound, 1.
+    return process.exit(err instanceof HttpStartError ? 2 : 1);
+  });
+  const stop = () => {
+    void http.close();
+    // What does not close quickly must not keep the process alive.
+    setTimeout(() => process.exit(0), 1000).unref();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  process.on("unhandledRejection", (err) => log(`coder-tasks-mcp: unhandled error: ${describe(err)}`));
+  process.on("uncaughtException", (err) => log(`coder-tasks-mcp: uncaught error: ${describe(err)}`));
+  // After the handlers: a supervisor that reads this line may signal at once.
+  log(`coder-tasks-mcp ${VERSION}: ${http.description}`);
+  // Serve until a signal closes the server; the stdio code below never runs in HTTP mode.
+  await http.closed;
+  await coder?.close();
+  process.exit(0);
+}
+
 let server: ReturnType<typeof createServer>;
 try {
-  server = createServer({ config, coder, redact, version: VERSION, tools: cli.tools });
+  server = createServer({ config, coder, redact, version: VERSION, tools: cli.tools, demo: cli.demo });
 } catch (err) {
   log(`coder-tasks-mcp: ${(err as Error).message}`);
   process.exit(2);
@@ -40,7 +86,8 @@ server.server.oninitialized = () => {
     log(`coder-tasks-mcp ${VERSION}: ${config.problem}`);
     return;
   }
-  void describeDeployment(coder, config).then((line) => log(`coder-tasks-mcp ${VERSION}: ${line}`));
+  const demoNote = demo ? "DEMO: simulated " : "";
+  void describeDeployment(coder, config).then((line) => log(`coder-tasks-mcp ${VERSION}: ${demoNote}${line}`));
 };
 
 let closing = false;

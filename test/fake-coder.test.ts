@@ -72,6 +72,36 @@ suite("build info and authentication", (fake) => {
     });
     assert.equal(bearer.status, 200);
   });
+
+  it("issues a second token that signs in as another user, for whom me and owner:me stand", async () => {
+    const token = fake().issueToken("bob");
+    assert.match(token, /^[0-9a-zA-Z]{10}-[0-9a-zA-Z]{22}$/);
+    assert.notEqual(token, fake().token);
+    const asBob = (method: string, path: string, body?: unknown) => call(fake(), method, path, { token, body });
+    assert.equal((await asBob("GET", "/api/v2/users/me")).body.username, "bob");
+    const { active_version_id } = (await asBob("GET", "/api/v2/templates?q=exact_name:claude-code")).body[0];
+    const created = await asBob("POST", "/api/v2/tasks/me", {
+      input: "Document the API",
+      template_version_id: active_version_id,
+      name: "bobs-docs",
+    });
+    assert.deepEqual([created.status, created.body.owner_name], [201, "bob"]);
+    assert.equal((await asBob("GET", "/api/v2/tasks/me/bobs-docs")).body.id, created.body.id);
+    const mine = await asBob("GET", `/api/v2/tasks?q=${encodeURIComponent("owner:me")}`);
+    assert.deepEqual(
+      mine.body.tasks.map((t: Task) => t.owner_name),
+      ["bob"],
+    );
+    // The first token is still alice's, and sees bob's task only under his name.
+    assert.equal((await call(fake(), "GET", "/api/v2/users/me")).body.username, "alice");
+    assert.equal((await call(fake(), "GET", "/api/v2/tasks/me/bobs-docs")).status, 404);
+    assert.equal((await call(fake(), "GET", "/api/v2/tasks/bob/bobs-docs")).status, 200);
+    const wrongSecret = await call(fake(), "GET", "/api/v2/users/me", {
+      token: `${token.slice(0, 10)}-wrongsecretwrongsecret`,
+    });
+    assert.equal(wrongSecret.body.detail, "API key secret is invalid.");
+    assert.throws(() => fake().issueToken("nobody"), /no user nobody/);
+  });
 });
 
 suite("users", (fake) => {

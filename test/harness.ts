@@ -1,7 +1,7 @@
 // Test harness: a real MCP Client, linked in memory to a server built as the bin builds it, against a fake Coder.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import type { WaitTiming } from "../src/coder/wait.js";
 import { type Env, loadConfig } from "../src/config.js";
 import { redactor } from "../src/redact.js";
@@ -22,6 +22,8 @@ export interface ConnectOptions {
   configDir?: string;
   waitTiming?: WaitTiming;
   tools?: ToolSelection;
+  /** What the client declares, e.g. elicitation. */
+  capabilities?: ClientCapabilities;
 }
 
 /** Connects a Client to a server configured from `env` alone, as the bin builds it. */
@@ -37,7 +39,7 @@ export async function connect(env: Env, options: ConnectOptions = {}): Promise<C
     tools: options.tools,
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: "test-client", version: "1.0.0" });
+  const client = new Client({ name: "test-client", version: "1.0.0" }, { capabilities: options.capabilities ?? {} });
   await server.connect(serverSide);
   await client.connect(clientSide);
   return {

@@ -1,7 +1,7 @@
 // The one request core: every call to Coder goes through request(). It alone sets the token header, builds paths
 // from encoded segments, checks the documented success status, drains every body and parses JSON with zod.
 import { setTimeout as sleep } from "node:timers/promises";
-import { Pool } from "undici";
+import type { Pool } from "undici";
 import type { z } from "zod";
 import {
   CoderApiError,
@@ -57,15 +57,12 @@ export function encodeSegment(segment: string): string {
 export class HttpCore {
   readonly origin: string;
   private readonly prefix: string;
-  private readonly pool: Pool;
+  /** Created on the first request: loading undici costs start-up time that `initialize` should not wait for. */
+  private pool?: Promise<Pool>;
 
   constructor(private readonly options: HttpOptions) {
     this.origin = options.baseUrl.origin;
     this.prefix = options.baseUrl.pathname.replace(/\/+$/, "");
-    this.pool = new Pool(this.origin, {
-      connections: options.connections ?? 16,
-      keepAliveTimeout: 30_000,
-    });
   }
 
   /** One call to Coder. A GET is tried again on transient failures; the time-out bounds all tries together. */
@@ -109,7 +106,8 @@ export class HttpCore {
       headers["content-type"] = "application/json";
     }
     const started = performance.now();
-    const res = await this.pool.request({ method: spec.method, path: path + search, headers, body, signal });
+    const pool = await this.connect();
+    const res = await pool.request({ method: spec.method, path: path + search, headers, body, signal });
     this.reportSlow(performance.now() - started, spec.method, path);
     if (res.statusCode === spec.expect && !spec.schema) {
       await res.body.dump();
@@ -131,8 +129,15 @@ export class HttpCore {
     }
   }
 
+  private connect(): Promise<Pool> {
+    this.pool ??= import("undici").then(
+      ({ Pool }) => new Pool(this.origin, { connections: this.options.connections ?? 16, keepAliveTimeout: 30_000 }),
+    );
+    return this.pool;
+  }
+
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await (await this.pool)?.destroy();
   }
 
   /** Errors of this module pass as they are; anything else undici threw becomes a typed failure. */

@@ -4,7 +4,7 @@ import { TaskSchema } from "../coder/schemas.js";
 import { chooseTemplateVersion } from "../coder/templates.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
-import { inputArg, summarizeTask, TaskSummarySchema, userArg } from "./shapes.js";
+import { inputArg, summarizeTask, TaskSummarySchema, userArg, uuidArg } from "./shapes.js";
 import { timeoutArg, WaitOutcomeSchema, waitAfterWrite } from "./waiting.js";
 
 const RESERVED_NAMES = ["new", "create"];
@@ -13,27 +13,26 @@ export const createTask = defineTool({
   name: "coder_create_task",
   title: "Create a Coder task",
   description:
-    "Start a new Coder task: an AI coding agent in a new workspace, given a prompt. Name a template " +
-    "(coder_list_templates; it may be left out when exactly one template can run AI tasks) and optionally a preset. " +
-    "Returns the new task, which starts as pending, then initializing, then active. With wait: true, also waits " +
-    "until the agent has finished its first turn (as coder_wait_for_task); then read the answer with " +
-    "coder_get_task_logs.",
+    "Start a Coder task: an AI coding agent in a new workspace, given a prompt. Pick the template (and preset) with " +
+    "coder_list_templates; it may be left out when only one template can run AI tasks. The task goes pending -> " +
+    "initializing -> active. With wait: true, returns once the agent has finished its first turn; then read the " +
+    "answer with coder_get_task_logs.",
   input: {
     input: inputArg.describe("The prompt: what the agent should do."),
-    template: z.string().min(1).max(100).optional().describe("Template name or ID; its active version is used."),
-    template_version_id: z.uuid().optional().describe("A specific template version ID, instead of template."),
-    preset: z.string().min(1).max(100).optional().describe("Preset name or ID of that template version."),
-    template_version_preset_id: z.uuid().optional().describe("Preset ID, instead of preset."),
+    template: z.string().min(1).max(100).optional().describe("Template name or ID."),
+    template_version_id: uuidArg.optional().describe("A template version ID, instead of template."),
+    preset: z.string().min(1).max(100).optional().describe("Preset name or ID."),
+    template_version_preset_id: uuidArg.optional().describe("A preset ID, instead of preset."),
     name: z
       .string()
       .refine((n) => isValidName(n) && !RESERVED_NAMES.includes(n.toLowerCase()), {
         message: 'must be at most 32 letters, digits and single hyphens (e.g. "fix-login-bug"), not "new" or "create"',
       })
       .optional()
-      .describe("Task name, also the workspace name; generated from the prompt when left out."),
-    display_name: z.string().max(64).optional().describe("A human-readable title, 64 characters at most."),
-    user: userArg.optional().describe('Who owns the task: "me" (default), a username or a user ID.'),
-    wait: z.boolean().optional().describe("Wait until the agent has finished its first turn (default false)."),
+      .describe("Task (and workspace) name; generated when left out."),
+    display_name: z.string().max(64).optional().describe("A human-readable title."),
+    user: userArg.optional().describe('Owner: "me" (default), username or user ID.'),
+    wait: z.boolean().optional().describe("Wait for the agent's first turn to end."),
     timeout_seconds: timeoutArg.optional(),
   },
   output: {

@@ -2,11 +2,12 @@
 // into an MCP result.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type {
-  CallToolResult,
-  ServerNotification,
-  ServerRequest,
-  ToolAnnotations,
+import {
+  type CallToolResult,
+  ElicitResultSchema,
+  type ServerNotification,
+  type ServerRequest,
+  type ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { CoderClient } from "../coder/client.js";
@@ -21,6 +22,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Sends a progress notification when the caller asked for them (a progress token); never fails. */
   progress(message: string): void;
+  /** Asks the user to confirm, where the client supports elicitation. */
+  confirm(message: string, label: string): Promise<Confirmation>;
   settings: ToolSettings;
 }
 
@@ -47,6 +50,9 @@ export interface ToolDef<I extends z.ZodRawShape, O extends z.ZodRawShape> {
 }
 
 export type AnyTool = ToolDef<z.ZodRawShape, z.ZodRawShape>;
+
+/** The user's answer; "unsupported" when the client cannot ask (it relies on the tool's annotations instead). */
+export type Confirmation = "accept" | "decline" | "cancel" | "unsupported";
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDef<I, O>): ToolDef<I, O> {
   return def;
@@ -80,13 +86,15 @@ export function registerTools(
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         try {
+          const progress = progressReporter(extra, deps.redact);
           const context: ToolContext = {
             coder: deps.coder(),
             signal: extra.signal,
-            progress: progressReporter(extra, deps.redact),
+            progress: progress.report,
+            confirm: (message, label) => confirm(server, message, label, extra.signal),
             settings: deps.settings,
           };
-          const value = await tool.handler(args, context);
+          const value = await tool.handler(args, context).finally(progress.flush);
           return success(cleanDeep(value), tool, deps.redact);
         } catch (err) {
           const text = errorText(err, { tool: tool.name, args, writes: !tool.annotations.readOnlyHint });
@@ -101,20 +109,43 @@ export function registerTools(
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-function progressReporter(extra: Extra, redact: (text: string) => string): (message: string) => void {
+/** Progress notifications for one call, and a way to wait until all were sent: none may follow the result. */
+function progressReporter(extra: Extra, redact: (text: string) => string) {
   const token = extra._meta?.progressToken;
-  if (token === undefined) return () => {};
   let progress = 0;
-  return (message) => {
-    progress += 1;
-    // The client may be gone by now: a lost progress notification must not fail the call.
-    extra
-      .sendNotification({
-        method: "notifications/progress",
-        params: { progressToken: token, progress, message: redact(message) },
-      })
-      .catch(() => {});
+  let sent: Promise<unknown> = Promise.resolve();
+  return {
+    report(message: string): void {
+      if (token === undefined) return;
+      progress += 1;
+      const params = { progressToken: token, progress, message: redact(message) };
+      // The client may be gone by now: a lost progress notification must not fail the call.
+      sent = Promise.all([sent, extra.sendNotification({ method: "notifications/progress", params }).catch(() => {})]);
+    },
+    flush: () => sent,
   };
+}
+
+async function confirm(server: McpServer, message: string, label: string, signal: AbortSignal): Promise<Confirmation> {
+  if (!server.server.getClientCapabilities()?.elicitation) return "unsupported";
+  // A direct request: the SDK's elicitInput() refuses clients that declare elicitation as {} (protocol 2025-06-18).
+  const result = await server.server.request(
+    {
+      method: "elicitation/create",
+      params: {
+        message,
+        requestedSchema: {
+          type: "object",
+          properties: { confirm: { type: "boolean", title: label, default: false } },
+          required: ["confirm"],
+        },
+      },
+    },
+    ElicitResultSchema,
+    { signal },
+  );
+  if (result.action !== "accept") return result.action;
+  return result.content?.confirm === true ? "accept" : "decline";
 }
 
 function success(value: Record<string, unknown>, tool: AnyTool, redact: (text: string) => string): CallToolResult {

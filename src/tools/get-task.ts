@@ -7,9 +7,8 @@ export const getTask = defineTool({
   name: "coder_get_task",
   title: "Get a Coder task",
   description:
-    "Get one Coder task in full: status, the agent's current state and message (current_state), its initial " +
-    "prompt, template, workspace and agent details. Use it to check on a task before sending input, pausing or " +
-    "resuming it; read what the agent said with coder_get_task_logs.",
+    "Get one Coder task in full: status, the agent's current state and message, initial prompt, template, " +
+    "workspace and agent details. Read what the agent said with coder_get_task_logs.",
   input: { task_id: taskIdArg },
   output: TaskSchema.shape,
   untrusted: "Its initial_prompt, display_name and current_state.message",

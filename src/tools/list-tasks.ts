@@ -8,15 +8,13 @@ export const listTasks = defineTool({
   name: "coder_list_tasks",
   title: "List Coder tasks",
   description:
-    "List Coder tasks (AI coding agents running in Coder workspaces), newest first, as compact summaries: id, " +
-    "owner/name, status (pending, initializing, active, paused, error, unknown) and the agent's last state " +
-    "(working, idle, complete, failed) with its message. A task is done with its turn when status is active and " +
-    "state is idle, complete or failed. Use it to find a task's ID or name, then call coder_get_task or " +
-    "coder_get_task_logs.",
+    "List Coder tasks (AI coding agents in Coder workspaces), newest first: id, owner/name, status and the agent's " +
+    "last state (working, idle, complete, failed) with its message. A task has finished its turn when status is " +
+    "active and state is idle, complete or failed. Then use coder_get_task or coder_get_task_logs.",
   input: {
     user: userArg.optional().describe('Whose tasks: "me" (default), a username or a user ID.'),
     status: statusArg.optional(),
-    organization: z.string().min(1).max(100).optional().describe("Only tasks in this organization (name or ID)."),
+    organization: z.string().min(1).max(100).optional().describe("Organization name or ID."),
   },
   output: {
     count: z.number().int(),

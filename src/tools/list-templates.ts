@@ -16,7 +16,7 @@ export const listTemplates = defineTool({
     "List the templates that can run AI tasks, each with its active version ID and presets (name, ID, default, " +
     "description, parameters). Use it to choose the template (and preset) for coder_create_task.",
   input: {
-    organization: z.string().min(1).max(100).optional().describe("Only templates of this organization (name or ID)."),
+    organization: z.string().min(1).max(100).optional().describe("Organization name or ID."),
   },
   output: {
     count: z.number().int(),

@@ -8,9 +8,8 @@ export const pauseTask = defineTool({
   name: "coder_pause_task",
   title: "Pause a Coder task",
   description:
-    "Pause a task: stop its workspace, keeping the task, its prompt and a snapshot of its last messages. The agent " +
-    "stops working. Returns the stop build (usually still pending) and the task; the status becomes paused when " +
-    "the build finishes. Resume with coder_resume_task. Needs Coder v2.31.1 or later.",
+    "Pause a task: stop its workspace, keeping the task, its prompt and a snapshot of its log. Returns the stop " +
+    "build and the task, which becomes paused when the build ends. Resume with coder_resume_task (Coder v2.31.1+).",
   input: { task_id: taskIdArg },
   output: {
     build: BuildSummarySchema,

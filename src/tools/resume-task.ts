@@ -8,9 +8,8 @@ export const resumeTask = defineTool({
   name: "coder_resume_task",
   title: "Resume a paused Coder task",
   description:
-    "Resume a paused task: start its workspace again so the agent continues. Returns the start build (usually " +
-    "still pending) and the task; it goes through pending and initializing to active. Wait until it is active " +
-    "and idle (coder_get_task) before sending input. Needs Coder v2.31.1 or later.",
+    "Resume a paused task: start its workspace again. Returns the start build and the task, which goes pending -> " +
+    "initializing -> active; coder_wait_for_task before sending input (Coder v2.31.1+).",
   input: { task_id: taskIdArg },
   output: {
     build: BuildSummarySchema,

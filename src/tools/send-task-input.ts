@@ -12,21 +12,15 @@ export const sendTaskInput = defineTool({
   name: "coder_send_task_input",
   title: "Send input to a Coder task",
   description:
-    "Send a message to a task's agent, as if its user typed it. The agent must be idle. With wait: true, first " +
-    "waits for a starting or busy agent to become idle, then waits for its answer. A paused task is refused unless " +
-    "resume: true (resume, wait until idle, then send). Without wait, returns once Coder accepts the message; read " +
-    "the answer later with coder_get_task_logs. Never retried automatically.",
+    "Send a message to a task's agent, as its user would. With wait: true, waits for a busy agent to be idle, sends, " +
+    "then waits for the answer. A paused task is refused unless resume: true (resume, wait, then send). Without " +
+    "wait, returns once Coder accepts it; read the answer with coder_get_task_logs. Never retried.",
   input: {
     task_id: taskIdArg,
     input: inputArg.describe("The message for the agent."),
-    wait: z
-      .boolean()
-      .optional()
-      .describe("Wait until the agent is ready, send, then wait for its answer (default false)."),
-    resume: z.boolean().optional().describe("If the task is paused, resume it first (default false)."),
-    timeout_seconds: timeoutArg
-      .optional()
-      .describe(`Seconds for all waiting in this call (default ${WAIT_DEFAULT_SECONDS}).`),
+    wait: z.boolean().optional().describe("Wait for a busy agent, then for its answer."),
+    resume: z.boolean().optional().describe("Resume a paused task first."),
+    timeout_seconds: timeoutArg.optional(),
   },
   output: {
     sent: z.literal(true),

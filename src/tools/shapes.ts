@@ -1,25 +1,25 @@
 // Parameters and result shapes shared by several tools, defined once.
 import { z } from "zod";
+import { isUuid } from "../coder/identifiers.js";
 import type { Task, WorkspaceBuild } from "../coder/schemas.js";
-import { TASK_STATUSES, TaskStatusSchema } from "../coder/schemas.js";
+import { TaskStatusSchema } from "../coder/schemas.js";
 
 /** The most input a tool sends to an agent or stores as a prompt, in characters. */
 export const INPUT_MAX = 100_000;
 
-export const taskIdArg = z
-  .string()
-  .min(1)
-  .max(200)
-  .describe("The task: its ID (UUID), its name (one of your tasks), or owner/name (e.g. alice/fix-login-bug).");
+export const taskIdArg = z.string().min(1).max(200).describe("Task ID, name (yours) or owner/name.");
 
 export const userArg = z.string().min(1).max(64).describe('A Coder user: "me" (default), a username, or a user ID.');
+
+/** Checked here, not by z.uuid(): its JSON Schema carries a long pattern into every model's context. */
+export const uuidArg = z.string().refine(isUuid, "must be a UUID");
 
 export const inputArg = z
   .string()
   .max(INPUT_MAX)
   .refine((s) => s.trim() !== "", "input must not be empty");
 
-export const statusArg = TaskStatusSchema.describe(`Task status: one of ${TASK_STATUSES.join(", ")}.`);
+export const statusArg = TaskStatusSchema.describe("Only tasks with this status.");
 
 export const TaskSummarySchema = z.object({
   id: z.string(),

@@ -8,9 +8,8 @@ export const updateTaskInput = defineTool({
   name: "coder_update_task_input",
   title: "Replace a paused task's prompt",
   description:
-    "Replace the stored prompt (initial input) of a paused task; nothing is sent to the agent. The task must be " +
-    "paused (coder_pause_task). Use it to correct a task's instructions before coder_resume_task; to talk to a " +
-    "running agent use coder_send_task_input instead.",
+    "Replace the stored prompt of a paused task, e.g. to correct it before coder_resume_task; nothing reaches the " +
+    "agent. To talk to a running agent use coder_send_task_input.",
   input: {
     task_id: taskIdArg,
     input: inputArg.describe("The new prompt."),

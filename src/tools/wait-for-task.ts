@@ -10,13 +10,12 @@ export const waitForTaskTool = defineTool({
   name: "coder_wait_for_task",
   title: "Wait for a Coder task",
   description:
-    "Wait until a task reaches a condition, instead of polling coder_get_task turn after turn. until: idle " +
-    "(default: the agent finished its turn), active, paused, or any_change. Returns the task and the outcome: " +
-    "reached, timed_out (normal: call again to keep waiting) or stopped (e.g. the task is paused and will not go " +
-    "on). Reports progress while waiting. Then read the answer with coder_get_task_logs.",
+    "Wait until a task reaches a condition instead of polling coder_get_task: idle (default: the agent finished its " +
+    "turn), active, paused or any_change. Outcome: reached, timed_out (normal: call again) or stopped (waiting " +
+    "cannot help, e.g. paused). Reports progress. Then read the answer with coder_get_task_logs.",
   input: {
     task_id: taskIdArg,
-    until: z.enum(WAIT_CONDITIONS).optional().describe("The condition: idle (default), active, paused or any_change."),
+    until: z.enum(WAIT_CONDITIONS).optional().describe("Default idle."),
     timeout_seconds: timeoutArg.optional(),
   },
   output: {

@@ -13,7 +13,7 @@ export const timeoutArg = z
   .min(1)
   .max(WAIT_MAX_SECONDS)
   .describe(
-    `Seconds to wait at most (default ${WAIT_DEFAULT_SECONDS}, within the usual 60 s client time-out; up to ${WAIT_MAX_SECONDS} for clients that keep waiting while progress is reported).`,
+    `Max seconds to wait (default ${WAIT_DEFAULT_SECONDS}; up to ${WAIT_MAX_SECONDS} if your client waits on progress).`,
   );
 
 export const WaitOutcomeSchema = z.object({

@@ -1,168 +1,98 @@
-// FakeCoder: a real HTTP server on 127.0.0.1 that behaves like a Coder deployment's Tasks API, following the
-// contract in shared/coder-api (tasks-openapi.json with its wire notes, and BEHAVIOR.md).
-import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { Socket } from "node:net";
-import { loadContract } from "./contract.js";
-import { type Fault, type FaultMatch, Faults } from "./faults.js";
-import { Lifecycle } from "./lifecycle.js";
-import type { TaskRecord, UserRecord } from "./model.js";
-import { type RecordedRequest, Router, type TasksApi } from "./router.js";
-import { taskJson, templateJson, userJson } from "./serialize.js";
-import { type StateReport, Store } from "./store.js";
-import type { Task, TaskLogEntry, TaskLogType, TaskStatus, Template, User } from "./types.js";
-import { type Features, featuresOf } from "./version.js";
+// FakeCoder: the simulated Coder deployment of src/demo/simulator, as the tests use it: every request recorded,
+// and every body it sends checked against the contract (Ajv, a dev dependency, so here and not in src/).
+import {
+  CoderSimulator,
+  type Fault,
+  type FaultMatch,
+  type Features,
+  type NewTask,
+  type NewTemplate,
+  type RecordedRequest,
+  type RouteAnswer,
+  type SimulatorOptions,
+  type StateReport,
+  type StoredTask,
+  type Task,
+  type TaskLogEntry,
+  type TaskStatus,
+  type Template,
+  type User,
+} from "../../src/demo/simulator/index.js";
+import { type Contract, loadContract } from "./contract.js";
 
+export type {
+  Fault,
+  FaultMatch,
+  NewTask,
+  NewTemplate,
+  RecordedRequest,
+  StateReport,
+  StoredTask,
+  TasksApi,
+} from "../../src/demo/simulator/index.js";
+export { type Features, featuresOf, parseVersion } from "../../src/demo/simulator/index.js";
+export type * from "../../src/demo/simulator/types.js";
 export { type Contract, loadContract, SPEC_URL } from "./contract.js";
-export type { Fault, FaultMatch } from "./faults.js";
-export type { RecordedRequest, TasksApi } from "./router.js";
-export type { StateReport } from "./store.js";
-export type * from "./types.js";
-export { type Features, featuresOf, parseVersion } from "./version.js";
 
-export interface FakeCoderOptions {
-  /** The valid session token (`<10-char id>-<22-char secret>`, as Coder issues them). */
-  token?: string;
-  /**
-   * What buildinfo reports and X-Coder-Build-Version carries (default "v2.33.1+abc1234"); the fake behaves as that
-   * version (version.ts Features). A version that does not parse, such as "v0.0.0-devel", behaves as the newest.
-   */
-  version?: string;
-  /**
-   * "v2": /api/v2/tasks and /api/experimental/tasks, as v2.29-v2.34; "experimental-only": as v2.26-v2.28;
-   * "disabled": every task route 404, as v2.36+ without CODER_ENABLE_AI_TASKS. Default: from the version.
-   */
-  tasksApi?: TasksApi;
-  /**
-   * Move tasks on by themselves, one change every `stepMs`, as builds and the agent would (lifecycle.ts): created
-   * tasks start, work and answer; sends get replies; pause and resume run their builds. Default: nothing moves.
-   */
-  lifecycle?: { stepMs: number };
-  /** Serve the whole API under this path, as a deployment behind a path prefix does. */
-  pathPrefix?: string;
-}
+/** The simulator's options; the token defaults to a fixed one, so that failures read the same every run. */
+export type FakeCoderOptions = Omit<SimulatorOptions, "hooks" | "unref">;
 
-export interface NewTemplate {
-  name: string;
-  displayName?: string;
-  organizationId?: string;
-  /** Whether the active version has a `coder_ai_task` resource; default true. */
-  aiTask?: boolean;
-  deprecated?: boolean;
-  presets?: Array<{
-    name: string;
-    default?: boolean;
-    description?: string;
-    parameters?: Array<{ name: string; value: string }>;
-  }>;
-}
-
-export interface NewTask {
-  /** A username; default the authenticated user. */
-  owner?: string;
-  name: string;
-  /** Default: the name. */
-  displayName?: string;
-  /** A template name; default the first template added. */
-  template?: string;
-  /** Default "active". */
-  status?: TaskStatus;
-  /** The agent's latest report; default none. */
-  state?: StateReport | null;
-  prompt?: string;
-  /** Default: the prompt as one input entry. */
-  logs?: Array<{ type: TaskLogType; content: string }>;
-}
-
-/** A task as Coder would serve it now, plus what only the fake knows, to assert a request's effects. */
-export interface StoredTask extends Task {
-  /** The stored prompt (what initial_prompt reports), as changed by PATCH .../input. */
-  prompt: string;
-  deleted: boolean;
-  /** The inputs received through POST .../send, in order. */
-  sentInputs: string[];
-  logs: TaskLogEntry[];
-}
+const DEFAULT_TOKEN = "AbCdEf1234-s3cr3tSecretValue01234";
 
 export class FakeCoder {
-  readonly url: string;
-  readonly origin: string;
-  readonly token: string;
-  readonly me: User;
-  readonly requests: RecordedRequest[] = [];
-  readonly violations: string[] = [];
-  readonly features: Features;
-  connections = 0;
-  private readonly store: Store;
-  private readonly lifecycle: Lifecycle | undefined;
-  private readonly faults = new Faults();
-  private readonly sockets = new Set<Socket>();
-  private readonly closing = new AbortController();
-  private readonly meRecord: UserRecord;
-
   private constructor(
-    private readonly server: Server,
-    port: number,
-    opts: FakeCoderOptions,
-  ) {
-    const prefix = (opts.pathPrefix ?? "").replace(/^\/*|\/*$/g, "");
-    const pathPrefix = prefix === "" ? "" : `/${prefix}`;
-    this.origin = `http://127.0.0.1:${port}`;
-    this.url = this.origin + pathPrefix;
-    this.token = opts.token ?? "AbCdEf1234-s3cr3tSecretValue01234";
-    const version = opts.version ?? "v2.33.1+abc1234";
-    this.features = featuresOf(version);
-    this.store = new Store(this.features);
-    this.lifecycle = opts.lifecycle && new Lifecycle(this.store, opts.lifecycle.stepMs);
-    this.meRecord = this.store.addUser({ username: "alice", name: "Alice Liddell", email: "alice@example.com" }, [
-      { name: "owner", display_name: "Owner" },
-    ]);
-    this.me = userJson(this.store, this.meRecord);
-    const router = new Router({
-      store: this.store,
-      actor: this.meRecord,
-      token: this.token,
-      deployment: { url: this.url, version, deploymentId: randomUUID() },
-      pathPrefix,
-      tasksApi: opts.tasksApi ?? (this.features.stableApi ? "v2" : "experimental-only"),
-      contract: loadContract(),
-      faults: this.faults,
-      requests: this.requests,
-      violations: this.violations,
-      signal: this.closing.signal,
-      lifecycle: this.lifecycle,
-    });
-    server.on("connection", (socket: Socket) => {
-      this.connections += 1;
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
-    server.on("request", (req, res) => {
-      router.handle(req, res).catch((err: Error) => {
-        this.violations.push(`${req.method} ${req.url}: the fake failed: ${err.stack ?? err.message}`);
-        res.destroy();
-      });
-    });
-  }
+    private readonly sim: CoderSimulator,
+    /** Every request received, in order. */
+    readonly requests: RecordedRequest[],
+    /** Bodies that break the contract, and failures of the simulator itself: a test expects none. */
+    readonly violations: string[],
+  ) {}
 
   static async start(opts: FakeCoderOptions = {}): Promise<FakeCoder> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", resolve);
+    const contract = loadContract();
+    const requests: RecordedRequest[] = [];
+    const violations: string[] = [];
+    const sim = await CoderSimulator.start({
+      ...opts,
+      token: opts.token ?? DEFAULT_TOKEN,
+      hooks: {
+        onRequest: (request) => requests.push(request),
+        onResponse: (request, answer) => {
+          const problem = check(contract, answer);
+          if (problem) violations.push(`${request.method} ${request.path} -> ${answer.status}: ${problem}`);
+        },
+        onError: (message) => violations.push(message),
+      },
     });
-    const address = server.address();
-    if (address === null || typeof address === "string") throw new Error("the fake Coder has no TCP address");
-    return new FakeCoder(server, address.port, opts);
+    return new FakeCoder(sim, requests, violations);
+  }
+
+  get url(): string {
+    return this.sim.url;
+  }
+  get origin(): string {
+    return this.sim.origin;
+  }
+  get token(): string {
+    return this.sim.token;
+  }
+  get me(): User {
+    return this.sim.me;
+  }
+  get features(): Features {
+    return this.sim.features;
+  }
+  /** TCP connections accepted so far. */
+  get connections(): number {
+    return this.sim.connections;
   }
 
   addUser(u: { username: string; name?: string; email?: string }): User {
-    return userJson(this.store, this.store.addUser(u));
+    return this.sim.addUser(u);
   }
 
   addOrganization(name: string, displayName = name): { id: string; name: string } {
-    const { id } = this.store.addOrganization(name, displayName);
-    return { id, name };
+    return this.sim.addOrganization(name, displayName);
   }
 
   addTemplate(t: NewTemplate): {
@@ -170,123 +100,52 @@ export class FakeCoder {
     activeVersionId: string;
     presets: Array<{ id: string; name: string }>;
   } {
-    const organizationId = t.organizationId ?? this.store.defaultOrganization.id;
-    if (!this.store.organizations.some((o) => o.id === organizationId)) {
-      throw new Error(`no organization ${organizationId}: add it with addOrganization`);
-    }
-    const presets = (t.presets ?? []).map((p) => ({
-      id: randomUUID(),
-      name: p.name,
-      isDefault: p.default ?? false,
-      description: p.description ?? "",
-      parameters: p.parameters ?? [],
-    }));
-    const template = this.store.addTemplate({
-      name: t.name,
-      displayName: t.displayName ?? "",
-      organizationId,
-      aiTask: t.aiTask ?? true,
-      deprecated: t.deprecated ?? false,
-      createdById: this.meRecord.id,
-      presets,
-    });
-    return {
-      template: templateJson(this.store, template),
-      activeVersionId: template.activeVersionId,
-      presets: presets.map(({ id, name }) => ({ id, name })),
-    };
+    return this.sim.addTemplate(t);
   }
 
   /** A task as if created earlier and then driven to `status` (with a log snapshot if paused); it does not move on. */
   addTask(t: NewTask): Task {
-    const owner = t.owner === undefined ? this.meRecord : this.store.userByName(t.owner);
-    if (!owner) throw new Error(`no user ${t.owner}: add it with addUser`);
-    const template =
-      t.template === undefined ? this.store.templates[0] : this.store.templates.find((x) => x.name === t.template);
-    const version = template && this.store.versions.get(template.activeVersionId);
-    if (!version) throw new Error(`no template ${t.template ?? ""}: add it with addTemplate`);
-    if (this.store.liveTasks().some((x) => x.ownerId === owner.id && x.name.toLowerCase() === t.name.toLowerCase())) {
-      throw new Error(`${owner.username} already has a task named ${t.name}`);
-    }
-    const prompt = t.prompt ?? "";
-    const task = this.store.createTask({
-      owner,
-      name: t.name,
-      displayName: t.displayName ?? t.name,
-      version,
-      prompt,
-      initiatorId: this.meRecord.id,
-      logs: t.logs ?? (prompt === "" ? [] : [{ type: "input", content: prompt }]),
-    });
-    this.store.setStatus(task, t.status ?? "active");
-    if (t.state !== undefined) this.store.report(task, t.state);
-    return taskJson(this.store, task);
+    return this.sim.addTask(t);
   }
 
   /** By ID or name (the authenticated user's first, then anyone's; deleted tasks last). */
   getTask(idOrName: string): StoredTask | undefined {
-    const task = this.findTask(idOrName);
-    if (!task) return undefined;
-    return {
-      ...taskJson(this.store, task),
-      prompt: task.prompt,
-      deleted: task.deletedAt !== null,
-      sentInputs: [...task.sentInputs],
-      logs: [...task.logs],
-    };
+    return this.sim.getTask(idOrName);
   }
 
   /** Also stops whatever the lifecycle was still going to do to the task. */
   setTaskStatus(idOrName: string, status: TaskStatus, state?: StateReport | null): void {
-    const task = this.liveTask(idOrName);
-    this.lifecycle?.cancel(task);
-    this.store.setStatus(task, status);
-    if (state !== undefined) this.store.report(task, state);
+    this.sim.setTaskStatus(idOrName, status, state);
   }
 
-  /**
-   * Replaces the task's agent messages (what live logs return) with `entries`, as given: ids and times are the
-   * caller's. Holds big logs cheaply (e.g. 10 000 entries of 2 KB).
-   */
+  /** Replaces the task's agent messages (what live logs return) with `entries`, as given: ids and times too. */
   setTaskLogs(idOrName: string, entries: TaskLogEntry[]): void {
-    this.store.setLogs(this.liveTask(idOrName), entries);
+    this.sim.setTaskLogs(idOrName, entries);
   }
 
   /** The inputs the task received through POST .../send, in order. */
   sentInputs(idOrName: string): string[] {
-    const task = this.findTask(idOrName);
-    if (!task) throw new Error(`no task ${idOrName}`);
-    return [...task.sentInputs];
+    return this.sim.sentInputs(idOrName);
+  }
+
+  /** A second valid session token, signed in as `username` (`me` and `owner:me` then mean that user). */
+  issueToken(username: string): string {
+    return this.sim.issueToken(username);
   }
 
   injectFault(match: FaultMatch, fault: Fault): void {
-    this.faults.add(match, fault);
+    this.sim.injectFault(match, fault);
   }
 
   /** Stops listening, destroys open sockets, ends injected delays and clears the lifecycle's timers. */
-  async close(): Promise<void> {
-    this.closing.abort();
-    this.lifecycle?.close();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
+  close(): Promise<void> {
+    return this.sim.close();
   }
+}
 
-  private findTask(idOrName: string): TaskRecord | undefined {
-    const key = idOrName.toLowerCase();
-    const byId = this.store.tasks.find((t) => t.id === key);
-    if (byId) return byId;
-    const named = this.store.tasks.filter((t) => t.name.toLowerCase() === key);
-    return (
-      named.find((t) => t.deletedAt === null && t.ownerId === this.meRecord.id) ??
-      named.find((t) => t.deletedAt === null) ??
-      named.at(-1)
-    );
-  }
-
-  private liveTask(idOrName: string): TaskRecord {
-    const task = this.findTask(idOrName);
-    if (!task || task.deletedAt !== null) throw new Error(`no live task ${idOrName}`);
-    return task;
-  }
+/** Success bodies against the operation's schema, error bodies against codersdk.Response. */
+function check(contract: Contract, { operation, status, body }: RouteAnswer): string | undefined {
+  if (status >= 400) return contract.checkError(body);
+  if (body !== undefined) return contract.checkSuccess(operation ?? "", body);
+  return undefined;
 }

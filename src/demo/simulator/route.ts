@@ -21,7 +21,7 @@ export interface Call {
   /** The user the session token belongs to. */
   actor: UserRecord;
   deployment: Deployment;
-  /** Set when the fake moves tasks on by itself (FakeCoderOptions.lifecycle). */
+  /** Set when the simulator moves tasks on by itself (SimulatorOptions.lifecycle). */
   lifecycle: Lifecycle | undefined;
 }
 

@@ -165,11 +165,11 @@ export function buildJson(store: Store, task: TaskRecord, build: Build): Workspa
       logs_overflowed: false,
     },
     // Coder records task_manual_pause / task_resume here, but the contract's enum for this field
-    // is only initiator|autostart|autostop, so the fake stays within it.
+    // is only initiator|autostart|autostop, so the simulator stays within it.
     reason: "initiator",
     resources: [],
     // deadline, max_deadline and a missing preset ID are JSON null on the wire (Go NullTime, *uuid.UUID);
-    // the contract types them as strings, so the fake leaves them out.
+    // the contract types them as strings, so the simulator leaves them out.
     status: workspaceStatus(build),
     daily_cost: 0,
     matched_provisioners: { count: 1, available: 1, most_recently_seen: build.createdAt },
@@ -182,8 +182,8 @@ function templateOfTask(store: Store, task: TaskRecord): TemplateRecord {
   return store.templateOf(must(store.versions.get(task.templateVersionId), "task template version"));
 }
 
-/** The store's records always reference existing ones; a miss is a bug in the fake, not a client error. */
+/** The store's records always reference existing ones; a miss is a bug in the simulator, not a client error. */
 function must<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`fake Coder store has no ${what}`);
+  if (value === undefined) throw new Error(`simulated Coder store has no ${what}`);
   return value;
 }

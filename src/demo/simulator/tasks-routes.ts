@@ -176,7 +176,7 @@ function logs(call: Call, task: TaskRecord): Reply {
 }
 
 /**
- * A stop build, returned queued (no "already paused" check); the fake then completes it, at once or, with a
+ * A stop build, returned queued (no "already paused" check); the simulator then completes it, at once or, with a
  * lifecycle, one step later, so the task is paused.
  */
 function pause(call: Call, task: TaskRecord): Reply {
@@ -189,7 +189,7 @@ function pause(call: Call, task: TaskRecord): Reply {
   return ok({ workspace_build: queued }, 202);
 }
 
-/** A start build, returned queued; the fake then completes it (at once, or step by step): active and idle. */
+/** A start build, returned queued; the simulator then completes it (at once, or step by step): active and idle. */
 function resume(call: Call, task: TaskRecord): Reply {
   const latest = task.builds.at(-1);
   if (latest && workspaceStatus(latest) === "running") {

@@ -1,4 +1,4 @@
-// The JSON shapes the fake sends, as codersdk (Go) serializes them. Optional fields are Go `omitempty` ones.
+// The JSON shapes the simulator sends, as codersdk (Go) serializes them. Optional fields are Go `omitempty` ones.
 
 export type TaskStatus = "pending" | "initializing" | "active" | "paused" | "unknown" | "error";
 export type TaskState = "working" | "idle" | "complete" | "failed";

@@ -60,7 +60,7 @@ export function createTask(call: Call): Reply {
   const presetId = (req.template_version_preset_id ?? NIL_UUID).toLowerCase();
   const withPreset = presetId !== NIL_UUID;
   if (withPreset && !version.presets.some((p) => p.id === presetId)) {
-    // Not in the contract: Coder would fail later; the fake names the mistake.
+    // Not in the contract: Coder would fail later; the simulator names the mistake.
     return fail(
       400,
       "Template version preset not found.",

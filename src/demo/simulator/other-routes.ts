@@ -61,7 +61,7 @@ function listTemplates(call: Call): Reply {
   return ok(templates);
 }
 
-/** GetTemplatesWithFilter's WHERE clause, over the fields the fake models. */
+/** GetTemplatesWithFilter's WHERE clause, over the fields the simulator models. */
 function templateMatches(store: Store, t: TemplateRecord, f: TemplatesFilter): boolean {
   const name = t.name.toLowerCase();
   const displayName = t.displayName.toLowerCase();
@@ -72,7 +72,7 @@ function templateMatches(store: Store, t: TemplateRecord, f: TemplatesFilter): b
       : name.includes(f.fuzzyDisplayName.replaceAll(" ", ""));
   const author = store.userById(t.createdById)?.username.toLowerCase();
   return (
-    !f.deleted && // the fake deletes no template
+    !f.deleted && // the simulator deletes no template
     (f.organizationId === undefined || t.organizationId === f.organizationId) &&
     (f.exactName === "" || name === f.exactName) &&
     (f.exactDisplayName === "" || displayName === f.exactDisplayName) &&
@@ -83,7 +83,7 @@ function templateMatches(store: Store, t: TemplateRecord, f: TemplatesFilter): b
     (f.hasAiTask === undefined || store.versions.get(t.activeVersionId)?.aiTask === f.hasAiTask) &&
     (f.authorId === undefined || t.createdById === f.authorId) &&
     (f.authorName === undefined || author === f.authorName) &&
-    f.hasExternalAgent !== true // no template of the fake has an external agent
+    f.hasExternalAgent !== true // no template of the simulator has an external agent
   );
 }
 

@@ -1,4 +1,4 @@
-// What the fake stores. Wire JSON is derived from these records (serialize.ts), never stored.
+// What the simulator stores. Wire JSON is derived from these records (serialize.ts), never stored.
 import type {
   AgentLifecycle,
   AppHealth,

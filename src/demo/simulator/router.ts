@@ -1,9 +1,8 @@
-// From a Node request to a reply: recording, injected faults, the path prefix, routing, auth, and the contract
-// check of every body before it is sent.
+// From a Node request to a reply: the request hook, injected faults, the path prefix, routing, auth, and the
+// response hook (where the tests check every body against the contract) before it is sent.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { checkAuth } from "./auth.js";
-import type { Contract } from "./contract.js";
+import { authenticate, type Sessions } from "./auth.js";
 import type { Fault, Faults } from "./faults.js";
 import { decodeLeniently, fail, goJson, pathSegments, type Reply, routeNotFound } from "./http.js";
 import type { Lifecycle } from "./lifecycle.js";
@@ -28,19 +27,37 @@ export interface RecordedRequest {
   body: string;
 }
 
+/** What a route answered, as the response hook sees it before it is sent. */
+export interface RouteAnswer {
+  /** The operation in the contract, e.g. "GET /api/v2/tasks/{user}/{task}"; undefined when no route matched. */
+  operation: string | undefined;
+  status: number;
+  /** The JSON body; undefined when the answer has none. */
+  body: unknown;
+}
+
+/** Where a caller (the tests) can watch the simulator work. */
+export interface SimulatorHooks {
+  /** Every request as it arrives; its `body` is filled in once read, before it is answered. */
+  onRequest?(request: RecordedRequest): void;
+  /** Every answer a route gives (not injected faults), before it is sent. */
+  onResponse?(request: RecordedRequest, answer: RouteAnswer): void;
+  /** A bug in the simulator: a handler threw (the client got a 500) or a request failed. */
+  onError?(message: string): void;
+}
+
 export interface RouterOptions {
   store: Store;
-  /** The user the token belongs to. */
-  actor: UserRecord;
-  token: string;
+  /** Session tokens and the users they sign in as. */
+  sessions: Sessions;
+  /** Whom public routes (buildinfo) run as: they read no token. */
+  defaultActor: UserRecord;
   deployment: Deployment;
   pathPrefix: string;
   tasksApi: TasksApi;
-  contract: Contract;
   faults: Faults;
-  requests: RecordedRequest[];
-  violations: string[];
-  /** Aborted when the fake closes, to end injected delays. */
+  hooks: SimulatorHooks;
+  /** Aborted when the simulator closes, to end injected delays. */
   signal: AbortSignal;
   lifecycle: Lifecycle | undefined;
 }
@@ -80,7 +97,7 @@ export class Router {
       ),
       body: "",
     };
-    this.o.requests.push(recorded);
+    this.o.hooks.onRequest?.(recorded);
     recorded.body = await readAll(req);
 
     const fault = this.o.faults.take(recorded.method, recorded.path);
@@ -92,7 +109,7 @@ export class Router {
     if (fault?.kind === "delay" && !(await delay(fault.ms, this.o.signal))) return;
 
     const { reply, operation } = this.answer(recorded, rawPath, query);
-    this.check(recorded, reply, operation);
+    this.o.hooks.onResponse?.(recorded, { operation, status: reply.status, body: reply.body });
     if (res.destroyed) return;
     res.setHeader("X-Coder-Build-Version", this.o.deployment.version);
     if (reply.body === undefined) {
@@ -109,20 +126,22 @@ export class Router {
     const found = this.match(segments);
     if (!found) return { reply: routeNotFound() };
     const { route, params } = found;
+    let actor = this.o.defaultActor;
     if (!route.public) {
-      const denied = checkAuth(req.headers, query, this.o.token);
-      if (denied) return { reply: denied };
+      const auth = authenticate(req.headers, query, this.o.sessions);
+      if ("denied" in auth) return { reply: auth.denied };
+      actor = auth.user;
     }
     const handler = route.methods[req.method as Method];
     if (!handler) return { reply: fail(405, "Method not allowed.") };
     const operation = `${req.method} ${route.spec}`;
-    const { store, actor, deployment, lifecycle } = this.o;
+    const { store, deployment, lifecycle } = this.o;
     try {
       const call = { params, query, body: req.body, store, actor, deployment, lifecycle };
       return { reply: handler(call), operation };
     } catch (err) {
-      // A bug in the fake, not a client error: answer as Coder does for internal errors, and make it visible.
-      this.o.violations.push(`${operation}: the fake threw ${(err as Error).stack ?? String(err)}`);
+      // A bug in the simulator, not a client error: answer as Coder does for internal errors, and make it visible.
+      this.o.hooks.onError?.(`${operation}: the simulator threw ${(err as Error).stack ?? String(err)}`);
       return { reply: fail(500, "An internal server error occurred.", (err as Error).message) };
     }
   }
@@ -140,15 +159,6 @@ export class Router {
     }
     return undefined;
   }
-
-  /** Success bodies against the operation's schema, error bodies against codersdk.Response. */
-  private check(req: RecordedRequest, reply: Reply, operation: string | undefined): void {
-    const contract = this.o.contract;
-    let problem: string | undefined;
-    if (reply.status >= 400) problem = contract.checkError(reply.body);
-    else if (reply.body !== undefined) problem = contract.checkSuccess(operation ?? "", reply.body);
-    if (problem) this.o.violations.push(`${req.method} ${req.path} -> ${reply.status}: ${problem}`);
-  }
 }
 
 async function readAll(req: IncomingMessage): Promise<string> {
@@ -161,7 +171,7 @@ async function readAll(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** False when the fake closed during the delay. */
+/** False when the simulator closed during the delay. */
 async function delay(ms: number, signal: AbortSignal): Promise<boolean> {
   try {
     await sleep(ms, undefined, { signal });

@@ -1,6 +1,9 @@
-// apiKeyMiddleware: where the session token is read from, and the 401s when it is missing or wrong.
+// apiKeyMiddleware: where the session token is read from, who it belongs to, and the 401s when it is missing or
+// wrong.
+import { randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { fail, type Reply } from "./http.js";
+import type { UserRecord } from "./model.js";
 
 const SIGNED_OUT = "You are signed out or your session has expired. Please sign in again to continue.";
 
@@ -32,14 +35,32 @@ function formatProblem(token: string): string | undefined {
   return undefined;
 }
 
-/** Undefined when the request carries `validToken`; else the 401 Coder answers. */
-export function checkAuth(headers: IncomingHttpHeaders, query: URLSearchParams, validToken: string): Reply | undefined {
+/** Session tokens and the users they sign in as. */
+export type Sessions = ReadonlyMap<string, UserRecord>;
+
+/** The user whose session token the request carries; else the 401 Coder answers. */
+export function authenticate(
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+  sessions: Sessions,
+): { user: UserRecord } | { denied: Reply } {
   const token = tokenFromRequest(headers, query);
-  if (token === validToken) return undefined;
-  if (token === "") return fail(401, SIGNED_OUT, 'Cookie "coder_session_token" or query parameter must be provided.');
+  const user = sessions.get(token);
+  if (user) return { user };
+  const denied = (detail: string) => ({ denied: fail(401, SIGNED_OUT, detail) });
+  if (token === "") return denied('Cookie "coder_session_token" or query parameter must be provided.');
   const problem = formatProblem(token);
-  if (problem) return fail(401, SIGNED_OUT, `Invalid API key format: ${problem}`);
+  if (problem) return denied(`Invalid API key format: ${problem}`);
   // The key ID (before the dash) finds the key; the secret is then compared with its hash.
-  const sameId = token.split("-")[0] === validToken.split("-")[0];
-  return fail(401, SIGNED_OUT, sameId ? "API key secret is invalid." : "API key is invalid.");
+  const id = token.split("-")[0];
+  const known = [...sessions.keys()].some((valid) => valid.split("-")[0] === id);
+  return denied(known ? "API key secret is invalid." : "API key is invalid.");
+}
+
+const ALPHANUMERIC = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/** A new session token in Coder's format: `<10-char id>-<22-char secret>`, random letters and digits. */
+export function newToken(): string {
+  const random = (length: number) => Array.from(randomBytes(length), (b) => ALPHANUMERIC[b % 62]).join("");
+  return `${random(10)}-${random(22)}`;
 }

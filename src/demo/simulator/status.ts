@@ -69,7 +69,7 @@ interface Shape {
   appHealth: AppHealth | null;
 }
 
-/** The raw state the fake stores for each task status; deriveStatus maps each shape back to its status. */
+/** The raw state the simulator stores for each task status; deriveStatus maps each shape back to its status. */
 export const SHAPES: Record<TaskStatus, Shape> = {
   pending: { transition: "start", jobStatus: "pending", lifecycle: null, appHealth: null },
   initializing: { transition: "start", jobStatus: "succeeded", lifecycle: "starting", appHealth: "initializing" },

@@ -1,23 +1,52 @@
-// The opt-in lifecycle (FakeCoderOptions.lifecycle): what the provisioner, the agent and AgentAPI do after a
+// The opt-in lifecycle (SimulatorOptions.lifecycle): what the provisioner, the agent and AgentAPI do after a
 // request returns, one step every `stepMs`, so that clients can watch a task move as BEHAVIOR.md describes.
 import type { Build, TaskRecord } from "./model.js";
 import type { Store } from "./store.js";
 
 type Step = () => void;
 
+/** What the simulated agent says; `first` is true for the task's prompt, false for a message sent to it. */
+export interface AgentScript {
+  /** The state message it reports while it works on `text`. */
+  working(text: string, first: boolean): string;
+  /** Its answer: the output log entry, and the state message it reports as it turns idle. */
+  answer(text: string, first: boolean): { output: string; message: string };
+}
+
+/** Terse answers that quote the input, which tests can predict. */
+export const PLAIN_AGENT: AgentScript = {
+  working: (text, first) => (first ? "Working on it" : `Working on: ${firstWords(text)}`),
+  answer: (text, first) => ({
+    output: first ? `Done: ${firstWords(text)}` : `Reply to "${firstWords(text)}": done.`,
+    message: `Finished: ${firstWords(text)}`,
+  }),
+};
+
+export interface LifecycleOptions {
+  /** How long each step takes. */
+  stepMs: number;
+  /** Each step takes up to this much longer, at random; default 0. */
+  jitterMs?: number;
+  /** Default: PLAIN_AGENT. */
+  agent?: AgentScript;
+}
+
 export class Lifecycle {
   /** At most one pending timer per task: its next step. */
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly agent: AgentScript;
   private closed = false;
 
   constructor(
     private readonly store: Store,
-    private readonly stepMs: number,
-  ) {}
+    private readonly options: LifecycleOptions,
+  ) {
+    this.agent = options.agent ?? PLAIN_AGENT;
+  }
 
   /** Created: the start build runs, the agent starts, works on the prompt, then answers and is idle. */
   created(task: TaskRecord, build: Build): void {
-    const topic = firstWords(task.prompt);
+    const prompt = task.prompt;
     this.run(task, [
       // Start job running, no agent yet: `initializing`, "Workspace is starting".
       () => this.store.setJob(task, build, "running"),
@@ -28,17 +57,21 @@ export class Lifecycle {
       },
       () => {
         this.store.setAgent(task, "ready", "healthy");
-        this.store.report(task, { state: "working", message: "Working on it" });
+        this.store.report(task, { state: "working", message: this.agent.working(prompt, true) });
       },
-      () => this.answer(task, `Done: ${topic}`, `Finished: ${topic}`),
+      () => this.answer(task, this.agent.answer(prompt, true)),
     ]);
   }
 
   /** Sent: AgentAPI turns "running" at once (the route already logged the input), and replies one step later. */
   sent(task: TaskRecord, input: string): void {
-    const topic = firstWords(input);
-    this.store.report(task, { state: "working", message: `Working on: ${topic}` });
-    this.run(task, [() => this.answer(task, `Reply to "${topic}": done.`, `Finished: ${topic}`)]);
+    this.store.report(task, { state: "working", message: this.agent.working(input, false) });
+    this.run(task, [() => this.answer(task, this.agent.answer(input, false))]);
+  }
+
+  /** A task added as working (not through a request): it answers `afterMs` from now, then is idle. */
+  answerLater(task: TaskRecord, answer: { output: string; message: string }, afterMs: number): void {
+    this.run(task, [() => this.answer(task, answer)], afterMs);
   }
 
   /**
@@ -90,13 +123,16 @@ export class Lifecycle {
     this.timers.clear();
   }
 
-  private answer(task: TaskRecord, output: string, message: string): void {
-    this.store.appendLog(task, "output", output);
-    this.store.report(task, { state: "idle", message });
+  private answer(task: TaskRecord, answer: { output: string; message: string }): void {
+    this.store.appendLog(task, "output", answer.output);
+    this.store.report(task, { state: "idle", message: answer.message });
   }
 
-  /** Runs `steps` one per stepMs, replacing the task's unfinished ones; unref'd, so no timer keeps Node alive. */
-  private run(task: TaskRecord, steps: Step[]): void {
+  /**
+   * Runs `steps` one per step (the first after `firstMs`, if given), replacing the task's unfinished ones;
+   * unref'd, so no timer keeps Node alive.
+   */
+  private run(task: TaskRecord, steps: Step[], firstMs?: number): void {
     this.cancel(task);
     const schedule = (index: number) => {
       const step = steps[index];
@@ -104,10 +140,12 @@ export class Lifecycle {
         this.timers.delete(task.id);
         return;
       }
+      const { stepMs, jitterMs = 0 } = this.options;
+      const ms = index === 0 && firstMs !== undefined ? firstMs : stepMs + Math.random() * jitterMs;
       const timer = setTimeout(() => {
         step();
         schedule(index + 1);
-      }, this.stepMs);
+      }, ms);
       timer.unref();
       this.timers.set(task.id, timer);
     };
@@ -116,7 +154,7 @@ export class Lifecycle {
 }
 
 /** The first few words, for the agent's answers and state messages. */
-function firstWords(text: string, count = 6): string {
+export function firstWords(text: string, count = 6): string {
   const words = text.trim().split(/\s+/).filter(Boolean);
   return words.length > count ? `${words.slice(0, count).join(" ")}…` : words.join(" ");
 }
