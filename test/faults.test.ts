@@ -77,6 +77,28 @@ describe("faults on the way to Coder", () => {
     });
   }
 
+  it("aborts the Coder request of a cancelled call at once, and the next call works", async () => {
+    const patient = await world({}, { CODER_TASKS_MCP_TIMEOUT_SECONDS: "60" });
+    try {
+      patient.fake.addTemplate({ name: "claude-code" });
+      patient.fake.addTask({ name: "slow" });
+      // Far longer than the test may take: only an aborted request lets the call end.
+      patient.fake.injectFault({ method: "GET", path: /^\/api\/v2\/tasks$/ }, { kind: "delay", ms: 600_000 });
+      const controller = new AbortController();
+      const call = patient.client.callTool({ name: "coder_list_tasks", arguments: {} }, undefined, {
+        signal: controller.signal,
+      });
+      while (!patient.fake.requests.some((r) => r.path === "/api/v2/tasks"))
+        await new Promise((r) => setTimeout(r, 10));
+      controller.abort();
+      await assert.rejects(call, /abort/i);
+      const next = await patient.call("coder_get_task", { task_id: "slow" });
+      assert.equal(next.isError, false, next.text);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it("gives up on a read after three tries", async () => {
     // A roomy time-out, so that the back-off never runs into it.
     const patient = await world({}, { CODER_TASKS_MCP_TIMEOUT_SECONDS: "30" });

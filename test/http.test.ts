@@ -361,14 +361,14 @@ describe("HTTP requests outside the protocol", () => {
   });
 
   it("closes a session idle for idleTimeoutMs, but not one with an open stream", async () => {
-    const idle = await serve(fake, {}, { idleTimeoutMs: 150 });
+    const idle = await serve(fake, {}, { idleTimeoutMs: 400 });
     try {
       const staying = await connectClient(idle.http.url);
       const leaving = await connectClient(idle.http.url);
       await leaving.client.close(); // ends its GET stream without DELETE, as a crashed client would
       await settle(100);
       assert.equal(idle.http.sessionCount(), 2);
-      await settle(300);
+      for (let i = 0; i < 300 && idle.http.sessionCount() > 1; i++) await settle(10);
       assert.equal(idle.http.sessionCount(), 1, "the vanished client's session is gone");
       await staying.client.ping();
       await staying.close();
@@ -538,7 +538,7 @@ describe("the bin with --http", () => {
       stderr += d;
     });
     try {
-      for (let i = 0; i < 200 && !stderr.includes("\n"); i++) await settle(25);
+      for (let i = 0; i < 400 && !stderr.includes("\n"); i++) await settle(25);
       const match =
         /^coder-tasks-mcp \S+: serving MCP over HTTP at (http:\/\/127\.0\.0\.1:(\d+)\/mcp) \(bearer token required; .*\)\n$/.exec(
           stderr,

@@ -130,9 +130,11 @@ export class HttpCore {
   }
 
   private connect(): Promise<Pool> {
-    this.pool ??= import("undici").then(
-      ({ Pool }) => new Pool(this.origin, { connections: this.options.connections ?? 16, keepAliveTimeout: 30_000 }),
-    );
+    this.pool ??= import("undici").then((mod) => {
+      // Bundled, undici (CommonJS) comes as a default export; from node_modules, with named ones.
+      const Pool = mod.Pool ?? mod.default.Pool;
+      return new Pool(this.origin, { connections: this.options.connections ?? 16, keepAliveTimeout: 30_000 });
+    });
     return this.pool;
   }
 

@@ -2,7 +2,7 @@ import { TaskStateError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
-import { BuildSummarySchema, summarizeBuild, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
+import { BuildResultShape, summarizeBuild, summarizeTask, taskIdArg } from "./shapes.js";
 
 export const pauseTask = defineTool({
   name: "coder_pause_task",
@@ -11,10 +11,7 @@ export const pauseTask = defineTool({
     "Pause a task: stop its workspace, keeping the task, its prompt and a snapshot of its log. Returns the stop " +
     "build and the task, which becomes paused when the build ends. Resume with coder_resume_task (Coder v2.31.1+).",
   input: { task_id: taskIdArg },
-  output: {
-    build: BuildSummarySchema,
-    task: TaskSummarySchema,
-  },
+  output: BuildResultShape,
   untrusted: "The task's message",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: ({ task }) => [taskLink(task)],

@@ -2,7 +2,7 @@ import { TaskStateError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
-import { BuildSummarySchema, summarizeBuild, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
+import { BuildResultShape, summarizeBuild, summarizeTask, taskIdArg } from "./shapes.js";
 
 export const resumeTask = defineTool({
   name: "coder_resume_task",
@@ -11,10 +11,7 @@ export const resumeTask = defineTool({
     "Resume a paused task: start its workspace again. Returns the start build and the task, which goes pending -> " +
     "initializing -> active; coder_wait_for_task before sending input (Coder v2.31.1+).",
   input: { task_id: taskIdArg },
-  output: {
-    build: BuildSummarySchema,
-    task: TaskSummarySchema,
-  },
+  output: BuildResultShape,
   untrusted: "The task's message",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: ({ task }) => [taskLink(task)],

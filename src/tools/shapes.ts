@@ -57,6 +57,9 @@ export const BuildSummarySchema = z.object({
   build_number: z.number().int().optional(),
 });
 
+/** What pause and resume return: the build they queued and the task after it. */
+export const BuildResultShape = { build: BuildSummarySchema, task: TaskSummarySchema };
+
 export function summarizeBuild(build: WorkspaceBuild): z.infer<typeof BuildSummarySchema> {
   return {
     id: build.id,

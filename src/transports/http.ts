@@ -22,8 +22,6 @@ import {
   urlHost,
 } from "./http-guard.js";
 
-export { isLoopbackHost } from "./http-guard.js";
-
 export const MCP_PATH = "/mcp";
 
 export interface HttpServerOptions extends Omit<ServerDeps, "redact"> {
@@ -156,7 +154,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       res.setHeader("WWW-Authenticate", 'Bearer realm="coder-tasks-mcp"');
       return reply(req, res, 401, -32001, "Unauthorized: send Authorization: Bearer <CODER_TASKS_MCP_HTTP_TOKEN>.");
     }
-    if (new URL(req.url ?? "/", "http://x").pathname !== MCP_PATH) {
+    if (pathOf(req) !== MCP_PATH) {
       return reply(req, res, 404, -32000, `Not Found: MCP is served at ${MCP_PATH}.`);
     }
     if (req.method !== "POST" && req.method !== "GET" && req.method !== "DELETE") {
@@ -272,6 +270,14 @@ function describe(url: string, options: HttpServerOptions, bearer: boolean): str
     coder = config.problem ?? "no Coder deployment configured";
   }
   return `serving MCP over HTTP at ${url} (${auth}; ${coder})`;
+}
+
+function pathOf(req: IncomingMessage): string | undefined {
+  try {
+    return new URL(req.url ?? "", "http://localhost").pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
