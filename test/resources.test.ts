@@ -16,6 +16,11 @@ function textOf(result: ReadResourceResult): string {
   return content && "text" in content ? content.text : "";
 }
 
+/** Waits until `done()` holds, polling, for 5 s at the most (a loaded machine runs poll cycles late). */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 5000; waited += 10) await settle(10);
+}
+
 async function settle(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
@@ -167,13 +172,16 @@ describe("resource list and subscriptions", () => {
     await settle(POLL_MS * 3);
     assert.deepEqual(updates, [], "nothing changed yet");
     w.fake.setTaskStatus(task.id, "active", { state: "working", message: "Back at it" });
+    await until(() => updates.length > 0);
     await settle(POLL_MS * 4);
-    assert.deepEqual(updates, ["coder://tasks/alice/task-7"]);
+    assert.deepEqual(updates, ["coder://tasks/alice/task-7"], "one change, one notification");
     await w.call("coder_send_task_input", { task_id: "task-8", input: "more please" });
+    await until(() => updates.length > 1);
     await settle(POLL_MS * 4);
     assert.deepEqual(updates, ["coder://tasks/alice/task-7", "coder://tasks/alice/task-8/logs"]);
     assert.equal(listChanges, 0);
     w.fake.addTask({ name: "newcomer" });
+    await until(() => listChanges > 0);
     await settle(POLL_MS * 4);
     assert.equal(listChanges, 1);
   });
