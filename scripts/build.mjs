@@ -19,6 +19,8 @@ await build({
   legalComments: "none",
   logLevel: "warning",
   // Bundled CommonJS dependencies call require(), which ESM lacks.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });
 chmodSync("dist/index.js", 0o755);
