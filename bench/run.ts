@@ -1,7 +1,7 @@
 // The benchmark suite: runs each section, prints a table per section, writes bench/results.json. Run after
 // `npm run build` (it spawns dist/index.js): node --import tsx bench/run.ts
 // Knobs (env): BENCH_RUNS (start-up rounds, 20), BENCH_CALLS (per-call, 2000), BENCH_INFLIGHT (256),
-// BENCH_MEMORY_CALLS (20000), BENCH_LOG_RUNS (10), BENCH_ONLY (e.g. "startup,context").
+// BENCH_MEMORY_CALLS (20000), BENCH_LOG_RUNS (10), BENCH_SOAK_CALLS (20000), BENCH_ONLY (e.g. "startup,context").
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { machine, printSection, printTargets, resultsJson, type Section } from "./report.js";
@@ -10,6 +10,7 @@ import { context } from "./sections/context.js";
 import { largeLogs } from "./sections/large-logs.js";
 import { memory } from "./sections/memory.js";
 import { perCall } from "./sections/per-call.js";
+import { soak } from "./sections/soak.js";
 import { startup } from "./sections/startup.js";
 import { ROOT } from "./servers.js";
 import { closeAll, killAllSync } from "./stdio-client.js";
@@ -28,9 +29,12 @@ const settings = {
   logEntries: 10_000,
   logRuns: num("BENCH_LOG_RUNS", 10),
   contextTasks: 20,
+  soakCalls: num("BENCH_SOAK_CALLS", 20_000),
   // Every loop is bounded in time as well as count; the whole run is bounded by the watchdog below.
   perCallBudgetMs: 90_000,
   memoryBudgetMs: 60_000,
+  soakBudgetMs: 90_000,
+  soakCappedBudgetMs: 25_000,
   maxRunSeconds: num("BENCH_MAX_SECONDS", 600),
 };
 
@@ -41,6 +45,11 @@ const SECTIONS: Array<[string, () => Promise<Section>]> = [
   ["memory", () => memory(settings.memoryCalls, settings.memoryBudgetMs)],
   ["largeLogs", () => largeLogs(settings.logEntries, settings.logRuns)],
   ["context", () => context(settings.contextTasks)],
+  [
+    "soak",
+    () =>
+      soak(settings.soakCalls, settings.soakBudgetMs, Math.ceil(settings.soakCalls / 4), settings.soakCappedBudgetMs),
+  ],
 ];
 
 // Children must not outlive the bench, whatever ends it.

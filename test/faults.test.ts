@@ -126,7 +126,7 @@ describe("faults on the way to Coder", () => {
     const r = await w.call("coder_list_tasks");
     assert.equal(r.isError, true);
     assert.match(r.text, /429 Too Many Requests .*Slow down\./);
-    assert.match(r.text, /wait a minute/);
+    assert.match(r.text, /wait 3600 s before trying again/);
   });
 
   for (const [tool, args, path] of WRITES) {

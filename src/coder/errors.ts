@@ -32,6 +32,11 @@ export class CoderUnreachableError extends Error {
   ) {
     super(`cannot reach Coder at ${origin} (${code})`);
   }
+
+  /** The connection broke after it was made: the request may have arrived. */
+  get lost(): boolean {
+    return ["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"].includes(this.code);
+  }
 }
 
 /** Coder did not answer within the request time-out. */

@@ -46,6 +46,10 @@ export interface RequestSpec<T> {
 
 const ERROR_TEXT_LIMIT = 2048;
 
+/** Error codes of sockets, DNS, TLS and undici's connection layer. */
+const NETWORK_CODE =
+  /^(E[A-Z]+|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED|DESTROYED|RES_CONTENT_LENGTH_MISMATCH)|ERR_TLS_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)$/;
+
 /** Encodes one path segment. `.`/`..` would be collapsed by URL parsing (even as %2E), so they are refused. */
 export function encodeSegment(segment: string): string {
   if (segment === "" || segment === "." || segment === ".." || /^(%2e|\.){1,2}$/i.test(segment)) {
@@ -142,15 +146,12 @@ export class HttpCore {
     await (await this.pool)?.destroy();
   }
 
-  /** Errors of this module pass as they are; anything else undici threw becomes a typed failure. */
+  /** A network failure becomes CoderUnreachableError; anything else passes as it is (a bug is not the network). */
   private transportError(err: unknown, deadline: AbortSignal, callerSignal?: AbortSignal): unknown {
     if (callerSignal?.aborted) return callerSignal.reason ?? err;
     if (deadline.aborted) return new CoderTimeoutError(this.origin, this.options.timeoutMs);
-    if (err instanceof CoderApiError || err instanceof CoderContractError || err instanceof CoderUnreachableError) {
-      return err;
-    }
-    const code = (err as { code?: string }).code ?? (err as Error).name ?? "network error";
-    return new CoderUnreachableError(this.origin, code);
+    const code = (err as { code?: unknown }).code;
+    return typeof code === "string" && NETWORK_CODE.test(code) ? new CoderUnreachableError(this.origin, code) : err;
   }
 }
 

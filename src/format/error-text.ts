@@ -48,7 +48,9 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
   if (err instanceof TaskNotFoundError) return notFound(err.identifier);
   if (err instanceof CoderUnreachableError) {
     return join(
-      `Cannot reach Coder at ${err.origin} (${err.code}). Check CODER_URL and that the deployment is up and reachable from this machine.`,
+      err.lost
+        ? `The connection to Coder at ${err.origin} broke before it answered (${err.code}).`
+        : `Cannot reach Coder at ${err.origin} (${err.code}). Check CODER_URL and that the deployment is up and reachable from this machine.`,
       ctx.writes ? uncertain(ctx) : undefined,
     );
   }
@@ -60,12 +62,17 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
   }
   if (err instanceof CoderContractError) {
     return join(
-      `Coder's answer did not match the Tasks API this server knows: ${err.message}. Is the deployment a Coder version with Tasks (v2.26 to v2.34)?`,
+      err.truncated
+        ? `Coder's answer was cut short or is not JSON: ${err.message}.`
+        : `Coder's answer did not match the Tasks API this server knows: ${err.message}. Is the deployment a Coder version with Tasks (v2.26 to v2.34)?`,
       ctx.writes ? uncertain(ctx) : undefined,
     );
   }
   if (err instanceof Error && err.name === "AbortError") return `${ctx.tool} was cancelled.`;
-  return `${ctx.tool} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`;
+  return join(
+    `${ctx.tool} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
+    ctx.writes ? uncertain(ctx) : undefined,
+  );
 }
 
 function apiErrorText(err: CoderApiError, ctx: ErrorContext): string {
@@ -109,8 +116,10 @@ function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {
       if (message.startsWith("Cannot fetch logs"))
         return "Logs are not available in this status; check it with coder_get_task.";
       return undefined;
-    case 429:
-      return "Coder rate-limited this client: wait a minute before trying again.";
+    case 429: {
+      const seconds = err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000);
+      return `Coder rate-limited this client: wait ${seconds ? `${seconds} s` : "a minute"} before trying again.`;
+    }
     default:
       if (message === "Task must be active.") {
         return "Check the task with coder_get_task: an errored task may need to be resumed or deleted.";
@@ -126,7 +135,11 @@ function notFound(identifier: string): string {
 
 /** After a write failed without a clear answer, it may still have taken effect: never repeat it blindly. */
 function uncertain(ctx: ErrorContext): string {
-  return `The request may have reached Coder: check the task (coder_get_task${ctx.tool === "coder_send_task_input" ? ", coder_get_task_logs" : ""}) before calling ${ctx.tool} again.`;
+  const check =
+    ctx.tool === "coder_create_task"
+      ? "coder_list_tasks, whether the task exists,"
+      : `the task (coder_get_task${ctx.tool === "coder_send_task_input" ? ", coder_get_task_logs" : ""})`;
+  return `The request may have reached Coder: check ${check} before calling ${ctx.tool} again.`;
 }
 
 function join(...parts: Array<string | undefined>): string {
