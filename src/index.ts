@@ -38,6 +38,13 @@ const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
 for (const warning of config.warnings) log(`coder-tasks-mcp: warning: ${warning}`);
 const coder = createCoderClient(config, VERSION);
 
+// One failing call must not take the server down: report it and keep serving.
+process.on("unhandledRejection", (err) => log(`coder-tasks-mcp: unhandled error: ${describe(err)}`));
+process.on("uncaughtException", (err) => log(`coder-tasks-mcp: uncaught error: ${describe(err)}`));
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 // --http: MCP over Streamable HTTP instead of stdio. Imported only here, so that stdio's start-up does not load it.
 if (cli.http) {
   const { HttpStartError, startHttpServer } = await import("./transports/http.js");
@@ -62,8 +69,6 @@ if (cli.http) {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  process.on("unhandledRejection", (err) => log(`coder-tasks-mcp: unhandled error: ${describe(err)}`));
-  process.on("uncaughtException", (err) => log(`coder-tasks-mcp: uncaught error: ${describe(err)}`));
   // After the handlers: a supervisor that reads this line may signal at once.
   log(`coder-tasks-mcp ${VERSION}: ${http.description}`);
   // Serve until a signal closes the server; the stdio code below never runs in HTTP mode.
@@ -105,12 +110,5 @@ process.stdin.on("close", () => shutdown(0));
 process.stdout.on("error", () => shutdown(0));
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
-// One failing call must not take the server down: report it and keep serving.
-process.on("unhandledRejection", (err) => log(`coder-tasks-mcp: unhandled error: ${describe(err)}`));
-process.on("uncaughtException", (err) => log(`coder-tasks-mcp: uncaught error: ${describe(err)}`));
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 await server.connect(new StdioServerTransport());
