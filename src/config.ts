@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { isLoopbackHost } from "./loopback.js";
 
 export interface Config {
   /** The deployment, without a trailing slash; absent when not configured. */
@@ -105,7 +106,7 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
     };
   }
 
-  if (coderUrl.protocol === "http:" && !isLoopback(coderUrl.hostname)) {
+  if (coderUrl.protocol === "http:" && !isLoopbackHost(coderUrl.hostname)) {
     base.warnings.push(
       `${coderUrl.origin} is plain http: the session token crosses the network unencrypted. Use https:// unless this network is trusted.`,
     );
@@ -130,9 +131,4 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
     };
   }
   return { ...base, coderUrl, token, source, problem: timeout.problem ?? logMax.problem ?? poll.problem };
-}
-
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

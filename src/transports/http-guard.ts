@@ -3,15 +3,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { isIP } from "node:net";
+import { unbracket } from "../loopback.js";
 
-/** 127.0.0.0/8, ::1 and localhost: the addresses only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = unbracket(host).toLowerCase();
-  if (h === "localhost") return true;
-  if (isIP(h) === 4) return h.startsWith("127.");
-  if (isIP(h) === 6) return new URL(`http://[${h}]`).hostname === "[::1]";
-  return false;
-}
+export { isLoopbackHost } from "../loopback.js";
 
 /** 0.0.0.0 and ::, which accept connections on every interface. */
 export function isWildcardHost(host: string): boolean {
@@ -25,10 +19,6 @@ export function isWildcardHost(host: string): boolean {
 export function urlHost(host: string): string {
   const h = unbracket(host);
   return isIP(h) === 6 ? `[${new URL(`http://[${h}]`).hostname.slice(1, -1)}]` : h.toLowerCase();
-}
-
-function unbracket(host: string): string {
-  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 }
 
 /**
