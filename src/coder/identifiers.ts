@@ -20,9 +20,13 @@ export function isValidName(value: string): boolean {
   return value.length <= NAME_MAX && NAME.test(value);
 }
 
-/** A user argument: `me`, a username, or a user UUID. */
+/** `me`, a username, or a user UUID. */
+export function isValidUser(value: string): boolean {
+  return value === "me" || isUuid(value) || isValidName(value);
+}
+
 export function parseUser(value: string, field = "user"): string {
-  if (value === "me" || isUuid(value) || isValidName(value)) return value;
+  if (isValidUser(value)) return value;
   throw new InvalidInputError(
     `${field} "${value}" is not a Coder user: use "me", a username (letters, digits and single hyphens) or a user ID`,
   );

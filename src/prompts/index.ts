@@ -4,6 +4,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, type GetPromptResult, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { CoderClient } from "../coder/client.js";
+import { complete } from "../format/completions.js";
 import { errorText } from "../format/error-text.js";
 import { logsUri, taskUri } from "../format/task-uris.js";
 import { readTaskResource } from "../resources/read.js";
@@ -13,8 +14,6 @@ export interface PromptDeps {
   redact(text: string): string;
   logMaxChars: number;
 }
-
-const COMPLETIONS_MAX = 100;
 
 export function registerPrompts(server: McpServer, deps: PromptDeps): void {
   server.registerPrompt(
@@ -99,31 +98,10 @@ function delegateText(goal: string, template: string | undefined): string {
   ].join("\n");
 }
 
-/** Completion never fails: on any error it offers nothing. */
-async function completeTemplates(deps: PromptDeps, value: string): Promise<string[]> {
-  try {
-    const templates = await deps.coder().listTemplates("has-ai-task:true");
-    return startingWith(
-      templates.map((t) => t.name),
-      value,
-    );
-  } catch {
-    return [];
-  }
+function completeTemplates(deps: PromptDeps, value: string): Promise<string[]> {
+  return complete(async () => (await deps.coder().listTemplates("has-ai-task:true")).map((t) => t.name), value);
 }
 
-async function completeTasks(deps: PromptDeps, value: string): Promise<string[]> {
-  try {
-    const { tasks } = await deps.coder().listTasks({ owner: "me" });
-    return startingWith(
-      tasks.map((t) => t.name),
-      value,
-    );
-  } catch {
-    return [];
-  }
-}
-
-function startingWith(values: string[], prefix: string): string[] {
-  return values.filter((v) => v.toLowerCase().startsWith(prefix.toLowerCase())).slice(0, COMPLETIONS_MAX);
+function completeTasks(deps: PromptDeps, value: string): Promise<string[]> {
+  return complete(async () => (await deps.coder().listTasks({ owner: "me" })).tasks.map((t) => t.name), value);
 }

@@ -10,6 +10,7 @@ import {
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Task } from "../coder/schemas.js";
+import { complete } from "../format/completions.js";
 import { LOGS_TEMPLATE, TASK_TEMPLATE, taskUri } from "../format/task-uris.js";
 import { type ReadDeps, readTaskResource } from "./read.js";
 import { Subscriptions } from "./subscriptions.js";
@@ -21,7 +22,6 @@ export interface ResourceDeps extends ReadDeps {
 }
 
 const PAGE_SIZE = 50;
-const COMPLETIONS_MAX = 100;
 
 export function registerResources(server: McpServer, deps: ResourceDeps): () => void {
   const complete = {
@@ -111,25 +111,17 @@ function decodeCursor(cursor: string | undefined): number {
   throw new McpError(ErrorCode.InvalidParams, "Invalid cursor: pass back the nextCursor of a resources/list result.");
 }
 
-/** Owners of visible tasks, `me` first. Completion never fails: on any error it offers nothing. */
-async function completeOwner(deps: ReadDeps, value: string): Promise<string[]> {
-  try {
+/** Owners of visible tasks, `me` first. */
+function completeOwner(deps: ReadDeps, value: string): Promise<string[]> {
+  return complete(async () => {
     const { tasks } = await deps.coder().listTasks({});
-    const owners = ["me", ...new Set(tasks.map((t) => t.owner_name))];
-    return owners.filter((o) => o.toLowerCase().startsWith(value.toLowerCase())).slice(0, COMPLETIONS_MAX);
-  } catch {
-    return [];
-  }
+    return ["me", ...new Set(tasks.map((t) => t.owner_name))];
+  }, value);
 }
 
-async function completeTask(deps: ReadDeps, value: string, owner = "me"): Promise<string[]> {
-  try {
+function completeTask(deps: ReadDeps, value: string, owner = "me"): Promise<string[]> {
+  return complete(async () => {
     const { tasks } = await deps.coder().listTasks({ owner: decodeURIComponent(owner) || "me" });
-    return tasks
-      .map((t) => t.name)
-      .filter((n) => n.toLowerCase().startsWith(value.toLowerCase()))
-      .slice(0, COMPLETIONS_MAX);
-  } catch {
-    return [];
-  }
+    return tasks.map((t) => t.name);
+  }, value);
 }

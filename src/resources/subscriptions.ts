@@ -1,7 +1,7 @@
 // Subscriptions: while anyone is subscribed, poll Coder (one task list per owner per cycle, plus the log of each
 // subscribed logs URI) and report what changed. With no subscription there is no timer and no request.
 import type { CoderClient } from "../coder/client.js";
-import { isUuid, parseUser } from "../coder/identifiers.js";
+import { isUuid, isValidUser } from "../coder/identifiers.js";
 import type { Task } from "../coder/schemas.js";
 import { type ParsedUri, parseTaskUri } from "../format/task-uris.js";
 
@@ -38,7 +38,7 @@ export class Subscriptions {
    */
   async subscribe(uri: string): Promise<boolean> {
     const parsed = parseTaskUri(uri);
-    if (!parsed || !validOwner(parsed.owner)) return false;
+    if (!parsed || !isValidUser(parsed.owner)) return false;
     if (!this.watched.has(uri)) {
       this.watched.set(uri, { parsed });
       await this.runPoll();
@@ -129,13 +129,4 @@ function taskShape(task: Task | undefined): string {
     task.current_state?.message,
     task.current_state?.timestamp,
   ]);
-}
-
-function validOwner(owner: string): boolean {
-  try {
-    parseUser(owner);
-    return true;
-  } catch {
-    return false;
-  }
 }
