@@ -116,10 +116,8 @@ describe("any arguments", () => {
         }),
         { numRuns: RUNS },
       );
-      const alive = (await w.client.callTool({
-        name: "coder_get_task",
-        arguments: { task_id: "fix-login" },
-      })) as CallToolResult;
+      // A call that depends on no task: the fuzzed calls may have paused or deleted any of them.
+      const alive = (await w.client.callTool({ name: "coder_list_tasks", arguments: {} })) as CallToolResult;
       assert.equal(alive.isError, undefined, "the server still serves");
     });
   }
