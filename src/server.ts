@@ -58,7 +58,11 @@ export function createServer(deps: ServerDeps): McpServer {
   registerTools(server, TOOLS, selectTools(TOOLS, deps.tools ?? ALL_TOOLS), {
     coder,
     redact: deps.redact,
-    settings: { logMaxChars: deps.config.logMaxChars, waitTiming: deps.waitTiming },
+    settings: {
+      logMaxChars: deps.config.logMaxChars,
+      waitTiming: deps.waitTiming,
+      resourceLinks: deps.config.resourceLinks,
+    },
   });
   const stopSubscriptions = registerResources(server, {
     coder,

@@ -4,7 +4,7 @@ import { TaskSchema } from "../coder/schemas.js";
 import { chooseTemplateVersion } from "../coder/templates.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
-import { inputArg, summarizeTask, TaskSummarySchema, userArg, uuidArg } from "./shapes.js";
+import { inputArg, summarizeTask, TaskSummarySchema, taskUriField, userArg, uuidArg, withUri } from "./shapes.js";
 import { timeoutArg, WaitOutcomeSchema, waitAfterWrite } from "./waiting.js";
 
 const RESERVED_NAMES = ["new", "create"];
@@ -36,7 +36,9 @@ export const createTask = defineTool({
     timeout_seconds: timeoutArg.optional(),
   },
   output: {
-    task: z.looseObject(TaskSchema.shape).describe("The new task in full (as coder_get_task returns it)."),
+    task: z
+      .looseObject({ ...TaskSchema.shape, uri: taskUriField })
+      .describe("The new task in full (as coder_get_task returns it)."),
     wait: WaitOutcomeSchema.optional(),
     summary: TaskSummarySchema.optional().describe("With wait: the task as the wait left it."),
   },
@@ -56,7 +58,7 @@ export const createTask = defineTool({
       },
       { signal },
     );
-    const task = await coder.createTask(
+    const created = await coder.createTask(
       owner,
       {
         input: args.input,
@@ -67,6 +69,7 @@ export const createTask = defineTool({
       },
       { signal },
     );
+    const task = withUri(created);
     if (!args.wait) return { task };
     const done = await waitAfterWrite(
       ctx,
