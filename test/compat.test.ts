@@ -225,6 +225,27 @@ describe("the arguments of Coder's former task tools", () => {
     assert.equal(none.data.count, 0);
   });
 
+  it('takes "" for user, status and template_version_preset_id as left out, as Coder\'s tools did', async () => {
+    const mine = await w.call("coder_list_tasks", { user: "", status: "" });
+    assert.equal(mine.isError, false, mine.text);
+    assert.deepEqual(
+      mine.data.tasks.map((t: { name: string }) => t.name),
+      ["fix-login"],
+    );
+    const r = await w.call("coder_create_task", {
+      input: "Write the changelog",
+      template_version_id: claude.activeVersionId,
+      template_version_preset_id: "",
+      user: "",
+    });
+    assert.equal(r.isError, false, r.text);
+    const post = w.fake.requests.filter((q) => q.method === "POST").at(-1);
+    assert.equal(post?.rawUrl, "/api/v2/tasks/me");
+    assert.equal(JSON.parse(post?.body ?? "{}").template_version_preset_id, undefined);
+    const blankId = await w.call("coder_get_task", { task_id: "" });
+    assert.equal(blankId.isError, true, "a required argument stays required");
+  });
+
   it("coder_create_task: input, template_version_id, template_version_preset_id and user (the owner)", async () => {
     const large = claude.presets.find((p) => p.name === "Large")?.id;
     const r = await w.call("coder_create_task", {

@@ -4,6 +4,7 @@ import { TaskSchema } from "../coder/schemas.js";
 import { chooseTemplateVersion } from "../coder/templates.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
+import { blankAsAbsent } from "./lenient.js";
 import { inputArg, summarizeTask, TaskSummarySchema, taskUriField, userArg, uuidArg, withUri } from "./shapes.js";
 import { timeoutArg, WaitOutcomeSchema, waitAfterWrite } from "./waiting.js";
 
@@ -22,7 +23,7 @@ export const createTask = defineTool({
     template: z.string().min(1).max(100).optional().describe("Template name or ID."),
     template_version_id: uuidArg.optional().describe("A template version ID, instead of template."),
     preset: z.string().min(1).max(100).optional().describe("Preset name or ID."),
-    template_version_preset_id: uuidArg.optional().describe("A preset ID, instead of preset."),
+    template_version_preset_id: blankAsAbsent(uuidArg.optional().describe("A preset ID, instead of preset.")),
     name: z
       .string()
       .refine((n) => isValidName(n) && !RESERVED_NAMES.includes(n.toLowerCase()), {
@@ -31,7 +32,7 @@ export const createTask = defineTool({
       .optional()
       .describe("Task (and workspace) name; generated when left out."),
     display_name: z.string().max(64).optional().describe("A human-readable title."),
-    user: userArg.optional().describe('Owner: "me" (default), username or user ID.'),
+    user: blankAsAbsent(userArg.optional().describe('Owner: "me" (default), username or user ID.')),
     wait: z.boolean().optional().describe("Wait for the agent's first turn to end."),
     timeout_seconds: timeoutArg.optional(),
   },

@@ -41,3 +41,11 @@ function jsonType(field: z.ZodType): "integer" | "number" | undefined {
     return undefined;
   }
 }
+
+/**
+ * An optional argument for which "" means left out, as it did in Coder's own former task tools (`user`, `status`,
+ * `template_version_preset_id`), so that calls written for those keep their meaning.
+ */
+export function blankAsAbsent<T extends z.ZodType>(field: T): T {
+  return z.preprocess((value) => (value === "" ? undefined : value), field) as unknown as T;
+}
