@@ -42,8 +42,10 @@ for (const warning of config.warnings) log(`coder-tasks-mcp: warning: ${warning}
 // CODER_MCP_ALLOWED_TOOLS is Coder's own variable: names meant for Coder's server are not a reason to stop.
 const ignored = ignoredCoderTools(TOOLS, cli.tools);
 if (ignored.length > 0) {
+  const none = ignored.length === cli.tools.coderAllow?.length;
   log(
-    `coder-tasks-mcp: warning: CODER_MCP_ALLOWED_TOOLS names tools this server does not have, ignored: ${ignored.join(", ")}.`,
+    `coder-tasks-mcp: warning: CODER_MCP_ALLOWED_TOOLS names tools this server does not have, ignored: ${ignored.join(", ")}.` +
+      (none ? " It names none of this server's tools, so none is served: choose them with --tools." : ""),
   );
 }
 const coder = createCoderClient(config, VERSION);
