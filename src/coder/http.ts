@@ -9,6 +9,7 @@ import {
   CoderTimeoutError,
   CoderUnreachableError,
   InvalidInputError,
+  type SentFact,
   type Validation,
 } from "./errors.js";
 import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry.js";
@@ -160,8 +161,8 @@ export class HttpCore {
       !(err instanceof CoderApiError && err.status >= 400 && err.status < 500);
     if (spec.method !== "GET" && arrived && spec.signal) this.writesSent.add(spec.signal);
     const sent = (spec.method !== "GET" && arrived) || (spec.signal !== undefined && this.writesSent.has(spec.signal));
-    if (err instanceof CoderApiError || err instanceof CoderContractError) err.sent = sent;
-    if (err instanceof CoderUnreachableError || err instanceof CoderTimeoutError) err.sent = sent;
+    const failures = [CoderApiError, CoderContractError, CoderUnreachableError, CoderTimeoutError];
+    if (failures.some((kind) => err instanceof kind)) (err as SentFact).sent = sent;
     return err;
   }
 

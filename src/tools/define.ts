@@ -99,7 +99,12 @@ export function registerTools(
             settings: deps.settings,
           };
           const value = await tool.handler(args, context).finally(progress.flush);
-          return success(cleanDeep(value), tool, deps.redact, deps.settings.resourceLinks === true);
+          // Links are opt-in: some clients turn them into blocks their model refuses.
+          return success(
+            cleanDeep(value),
+            deps.settings.resourceLinks ? tool : { ...tool, links: undefined },
+            deps.redact,
+          );
         } catch (err) {
           const text = errorText(err, { tool: tool.name, args, writes: !tool.annotations.readOnlyHint });
           // No structuredContent on errors: clients validate it against the output schema.
@@ -152,15 +157,10 @@ async function confirm(server: McpServer, message: string, label: string, signal
   return result.content?.confirm === true ? "accept" : "decline";
 }
 
-function success(
-  value: Record<string, unknown>,
-  tool: AnyTool,
-  redact: (text: string) => string,
-  withLinks: boolean,
-): CallToolResult {
+function success(value: Record<string, unknown>, tool: AnyTool, redact: (text: string) => string): CallToolResult {
   const json = JSON.stringify(value);
   const safe = redact(json);
-  const links = withLinks ? (tool.links?.(value) ?? []) : [];
+  const links = tool.links?.(value) ?? [];
   return {
     content: [
       { type: "text", text: tool.untrusted ? fenceUntrusted(safe, tool.untrusted) : safe },
