@@ -11,6 +11,7 @@ export interface CliOptions {
   host: string;
   port: number;
   tools: ToolSelection;
+  resourceLinks: boolean;
 }
 
 export class CliError extends Error {
@@ -23,8 +24,11 @@ An MCP server for Coder Tasks. Speaks MCP over stdio unless --http is given.
 
 Options:
   --read-only            Serve only the tools that change nothing (list, get, templates, wait, logs).
-  --tools a,b            Serve only these tools (also CODER_MCP_ALLOWED_TOOLS).
+  --tools a,b            Serve only these tools. Without it, CODER_MCP_ALLOWED_TOOLS (Coder's own variable)
+                         selects them: Coder's former task tool names select ours, other names are ignored.
   --exclude-tools a,b    Do not serve these tools.
+  --resource-links       Add resource_link content to tool results (also CODER_TASKS_MCP_RESOURCE_LINKS=1);
+                         the resource URIs are in the structured result either way.
   --demo                 Serve a simulated Coder deployment started in this process (no Coder needed).
   --http                 Serve MCP over Streamable HTTP at /mcp instead of stdio.
   --host HOST            Address for --http (default 127.0.0.1).
@@ -34,7 +38,7 @@ Options:
 
 Environment: CODER_URL, CODER_SESSION_TOKEN (or the coder CLI's login), CODER_CONFIG_DIR,
 CODER_TASKS_MCP_TIMEOUT_SECONDS, CODER_TASKS_MCP_LOG_MAX_CHARS, CODER_TASKS_MCP_POLL_SECONDS,
-CODER_TASKS_MCP_HTTP_TOKEN. See the README.`;
+CODER_TASKS_MCP_RESOURCE_LINKS, CODER_TASKS_MCP_HTTP_TOKEN. See the README.`;
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
@@ -65,9 +69,12 @@ export function parseCli(argv: string[], env: Env): CliOptions {
     port,
     tools: {
       readOnly: values["read-only"] ?? false,
-      allow: list(values.tools) ?? list(env.CODER_MCP_ALLOWED_TOOLS),
+      allow: list(values.tools),
+      // Coder's own variable, read leniently; --tools, this server's own flag, wins and stays strict.
+      coderAllow: values.tools === undefined ? list(env.CODER_MCP_ALLOWED_TOOLS) : undefined,
       exclude: list(values["exclude-tools"]) ?? [],
     },
+    resourceLinks: values["resource-links"] ?? false,
   };
 }
 
@@ -82,6 +89,7 @@ function parse(argv: string[]) {
       "read-only": { type: "boolean" },
       tools: { type: "string" },
       "exclude-tools": { type: "string" },
+      "resource-links": { type: "boolean" },
       demo: { type: "boolean" },
       http: { type: "boolean" },
       host: { type: "string" },

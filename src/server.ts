@@ -11,6 +11,7 @@ import { registerResources } from "./resources/index.js";
 import { registerTools } from "./tools/define.js";
 import { TOOLS } from "./tools/index.js";
 import { ALL_TOOLS, selectTools, type ToolSelection } from "./tools/select.js";
+import { withoutErrorPrefix } from "./transports/error-prefix.js";
 
 const INSTRUCTIONS = [
   "Coder Tasks are AI coding agents, each running in its own Coder workspace, started from a prompt.",
@@ -58,7 +59,11 @@ export function createServer(deps: ServerDeps): McpServer {
   registerTools(server, TOOLS, selectTools(TOOLS, deps.tools ?? ALL_TOOLS), {
     coder,
     redact: deps.redact,
-    settings: { logMaxChars: deps.config.logMaxChars, waitTiming: deps.waitTiming },
+    settings: {
+      logMaxChars: deps.config.logMaxChars,
+      waitTiming: deps.waitTiming,
+      resourceLinks: deps.config.resourceLinks,
+    },
   });
   const stopSubscriptions = registerResources(server, {
     coder,
@@ -68,6 +73,8 @@ export function createServer(deps: ServerDeps): McpServer {
     warn: (message) => log("warning", message),
   });
   registerPrompts(server, { coder, redact: deps.redact, logMaxChars: deps.config.logMaxChars });
+  const connect = server.connect.bind(server);
+  server.connect = (transport) => connect(withoutErrorPrefix(transport));
   const stopListening = deps.coder?.onLog(log);
   server.server.onclose = () => {
     stopListening?.();

@@ -28,7 +28,7 @@ async function settle(ms: number): Promise<void> {
 describe("task resources", () => {
   let w: World;
   before(async () => {
-    w = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(POLL_MS / 1000) });
+    w = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(POLL_MS / 1000), CODER_TASKS_MCP_RESOURCE_LINKS: "1" });
     w.fake.addUser({ username: "bob" });
     w.fake.addTemplate({ name: "claude-code" });
     w.fake.addTask({
@@ -55,7 +55,9 @@ describe("task resources", () => {
     const byTool = await w.call("coder_get_task", { task_id: "fix-login" });
     const byName = await w.client.readResource({ uri: "coder://tasks/alice/fix-login" });
     assert.equal(byName.contents[0]?.mimeType, "application/json");
-    assert.deepEqual(JSON.parse(textOf(byName)), byTool.data);
+    const { uri, ...task } = byTool.data;
+    assert.equal(uri, "coder://tasks/alice/fix-login");
+    assert.deepEqual(JSON.parse(textOf(byName)), task);
     const byId = await w.client.readResource({ uri: `coder://tasks/alice/${byTool.data.id}` });
     assert.equal(JSON.parse(textOf(byId)).name, "fix-login");
     const encoded = await w.client.readResource({ uri: "coder://tasks/b%6Fb/BOBS%2Dtask" });

@@ -3,6 +3,7 @@
 // removed (404 "Route not found."). Features newer than the deployment are refused before any request.
 import { CoderApiError, FeatureUnavailableError, TasksUnavailableError } from "./errors.js";
 import type { HttpCore, LogLevel, RequestSpec } from "./http.js";
+import { notCoder } from "./not-coder.js";
 import { type BuildInfo, BuildInfoSchema } from "./schemas.js";
 import { FEATURES, type Feature, formatVersion, hasFeature, parseVersion } from "./versions.js";
 
@@ -91,7 +92,7 @@ export class TaskRoutes {
       .catch((err) => {
         // Only a definite answer is kept: a failed detection is tried again on the next call.
         this.detected = undefined;
-        throw err;
+        throw notCoder(err, this.http.origin) ?? err;
       });
     return this.detected;
   }

@@ -1,14 +1,24 @@
 // Typed failures of the Coder client. They carry facts only; the words a model reads are written once, in
-// tools/error-text.ts.
+// format/error-text.ts.
 
 export interface Validation {
   field: string;
   detail: string;
 }
 
+/**
+ * Failures of a request to Coder carry `sent`, set by the request core: true when a write made for the same call (this
+ * request or one before it) may have reached Coder and taken effect. False means none did: the connection was
+ * refused, Coder refused the write (4xx), or a read before the write (a lookup, the version probe) failed.
+ */
+export interface SentFact {
+  sent: boolean;
+}
+
 /** Coder (or a proxy in front of it) answered with a non-2xx status. */
-export class CoderApiError extends Error {
+export class CoderApiError extends Error implements SentFact {
   override readonly name = "CoderApiError";
+  sent = false;
   constructor(
     readonly method: string,
     readonly path: string,
@@ -24,8 +34,9 @@ export class CoderApiError extends Error {
 }
 
 /** No answer: connection refused, DNS failure, reset, TLS failure. */
-export class CoderUnreachableError extends Error {
+export class CoderUnreachableError extends Error implements SentFact {
   override readonly name = "CoderUnreachableError";
+  sent = false;
   constructor(
     readonly origin: string,
     readonly code: string,
@@ -37,11 +48,20 @@ export class CoderUnreachableError extends Error {
   get lost(): boolean {
     return ["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"].includes(this.code);
   }
+
+  /** No connection was made (refused, DNS, route, connect time-out, TLS handshake): the request never left. */
+  get neverConnected(): boolean {
+    return NOT_CONNECTED.test(this.code);
+  }
 }
 
+const NOT_CONNECTED =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_[A-Z]+|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN|EADDRNOTAVAIL|UND_ERR_CONNECT_TIMEOUT|ERR_TLS_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)$/;
+
 /** Coder did not answer within the request time-out. */
-export class CoderTimeoutError extends Error {
+export class CoderTimeoutError extends Error implements SentFact {
   override readonly name = "CoderTimeoutError";
+  sent = false;
   constructor(
     readonly origin: string,
     readonly timeoutMs: number,
@@ -51,8 +71,9 @@ export class CoderTimeoutError extends Error {
 }
 
 /** A success status whose body is not what the Coder API documents. */
-export class CoderContractError extends Error {
+export class CoderContractError extends Error implements SentFact {
   override readonly name = "CoderContractError";
+  sent = false;
   constructor(
     readonly method: string,
     readonly path: string,
@@ -95,4 +116,9 @@ export class TaskNotFoundError extends Error {
 /** The task is not in a status where the action makes sense; nothing was sent. */
 export class TaskStateError extends Error {
   override readonly name = "TaskStateError";
+}
+
+/** The URL answers, but not as Coder does (or lacks Coder's path prefix); the message says what was seen. */
+export class NotCoderError extends Error {
+  override readonly name = "NotCoderError";
 }

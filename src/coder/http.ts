@@ -9,6 +9,7 @@ import {
   CoderTimeoutError,
   CoderUnreachableError,
   InvalidInputError,
+  type SentFact,
   type Validation,
 } from "./errors.js";
 import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry.js";
@@ -61,6 +62,8 @@ export function encodeSegment(segment: string): string {
 export class HttpCore {
   readonly origin: string;
   private readonly prefix: string;
+  /** Callers' signals (one per tool call) under which a write may have reached Coder. */
+  private readonly writesSent = new WeakSet<AbortSignal>();
   /** Created on the first request: loading undici costs start-up time that `initialize` should not wait for. */
   private pool?: Promise<Pool>;
 
@@ -76,9 +79,11 @@ export class HttpCore {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.attempt(spec, path, call.signal);
+          const result = await this.attempt(spec, path, call.signal);
+          if (spec.method !== "GET" && spec.signal) this.writesSent.add(spec.signal);
+          return result;
         } catch (raw) {
-          const err = this.transportError(raw, call, spec.signal);
+          const err = this.noteSent(this.transportError(raw, call, spec.signal), spec);
           const delay = spec.method === "GET" ? retryDelay(err, attempt) : undefined;
           // A retry that could not finish before the time-out would only hide this failure behind a time-out.
           if (delay === undefined || call.signal.aborted || performance.now() + delay >= call.deadlineAt) throw err;
@@ -89,7 +94,7 @@ export class HttpCore {
           try {
             await sleep(delay, undefined, { signal: call.signal });
           } catch {
-            throw this.transportError(err, call, spec.signal);
+            throw this.noteSent(this.transportError(err, call, spec.signal), spec);
           }
         }
       }
@@ -146,6 +151,19 @@ export class HttpCore {
 
   async close(): Promise<void> {
     await (await this.pool)?.destroy();
+  }
+
+  /** Sets the `sent` fact (see SentFact) on a failure, and remembers a write that may have arrived. */
+  private noteSent(err: unknown, spec: RequestSpec<unknown>): unknown {
+    // A refused connection sent nothing; a 4xx answer means Coder refused the request and changed nothing.
+    const arrived =
+      !(err instanceof CoderUnreachableError && err.neverConnected) &&
+      !(err instanceof CoderApiError && err.status >= 400 && err.status < 500);
+    if (spec.method !== "GET" && arrived && spec.signal) this.writesSent.add(spec.signal);
+    const sent = (spec.method !== "GET" && arrived) || (spec.signal !== undefined && this.writesSent.has(spec.signal));
+    const failures = [CoderApiError, CoderContractError, CoderUnreachableError, CoderTimeoutError];
+    if (failures.some((kind) => err instanceof kind)) (err as SentFact).sent = sent;
+    return err;
   }
 
   /** A network failure becomes CoderUnreachableError; anything else passes as it is (a bug is not the network). */
@@ -255,10 +273,10 @@ function describeFailure(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** A proxy's HTML page becomes its visible text, cut short. */
+/** A proxy's HTML page becomes its visible text, cut short; its <title> is left out, as pages repeat it. */
 function summarizeText(text: string): string {
   const plain = text
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<(script|style|title)[\s\S]*?<\/\1>/gi, " ")
     .replace(/<[^>]+>/g, " ")
     .replace(/\s+/g, " ")
     .trim();

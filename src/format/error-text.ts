@@ -7,6 +7,7 @@ import {
   CoderUnreachableError,
   FeatureUnavailableError,
   InvalidInputError,
+  NotCoderError,
   NotConfiguredError,
   TaskNotFoundError,
   TaskStateError,
@@ -36,8 +37,10 @@ const STATUS_TEXT: Record<number, string> = {
 
 export function errorText(err: unknown, ctx: ErrorContext): string {
   if (err instanceof CoderApiError) return apiErrorText(err, ctx);
+  // Found before any request: say so, or a write tool's caller may fear it half-happened.
+  if (err instanceof InvalidInputError) return join(err.message, ctx.writes ? "Nothing was sent to Coder." : undefined);
   if (
-    err instanceof InvalidInputError ||
+    err instanceof NotCoderError ||
     err instanceof NotConfiguredError ||
     err instanceof TasksUnavailableError ||
     err instanceof TaskStateError ||
@@ -51,13 +54,13 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
       err.lost
         ? `The connection to Coder at ${err.origin} broke before it answered (${err.code}).`
         : `Cannot reach Coder at ${err.origin} (${err.code}). Check CODER_URL and that the deployment is up and reachable from this machine.`,
-      ctx.writes ? uncertain(ctx) : undefined,
+      ctx.writes ? uncertain(ctx, err) : undefined,
     );
   }
   if (err instanceof CoderTimeoutError) {
     return join(
       `Coder at ${err.origin} did not answer within ${err.timeoutMs / 1000} s (CODER_TASKS_MCP_TIMEOUT_SECONDS).`,
-      ctx.writes ? uncertain(ctx) : "Try again; if it persists, the deployment is overloaded or unreachable.",
+      ctx.writes ? uncertain(ctx, err) : "Try again; if it persists, the deployment is overloaded or unreachable.",
     );
   }
   if (err instanceof CoderContractError) {
@@ -65,13 +68,13 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
       err.truncated
         ? `Coder's answer was cut short or is not JSON: ${err.message}.`
         : `Coder's answer did not match the Tasks API this server knows: ${err.message}. Is the deployment a Coder version with Tasks (v2.26 to v2.34)?`,
-      ctx.writes ? uncertain(ctx) : undefined,
+      ctx.writes ? uncertain(ctx, err) : undefined,
     );
   }
   if (err instanceof Error && err.name === "AbortError") return `${ctx.tool} was cancelled.`;
   return join(
     `${ctx.tool} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
-    ctx.writes ? uncertain(ctx) : undefined,
+    ctx.writes ? uncertain(ctx, err) : undefined,
   );
 }
 
@@ -124,7 +127,8 @@ function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {
       if (message === "Task must be active.") {
         return "Check the task with coder_get_task: an errored task may need to be resumed or deleted.";
       }
-      if (err.status >= 500) return ctx.writes ? uncertain(ctx) : "This is a server-side failure: try again later.";
+      if (err.status >= 500)
+        return ctx.writes ? uncertain(ctx, err) : "This is a server-side failure: try again later.";
       return undefined;
   }
 }
@@ -133,8 +137,14 @@ function notFound(identifier: string): string {
   return `No task "${identifier}" is visible to you. List tasks with coder_list_tasks; a bare name is looked up among your own tasks, so use owner/name or the task ID for someone else's.`;
 }
 
-/** After a write failed without a clear answer, it may still have taken effect: never repeat it blindly. */
-function uncertain(ctx: ErrorContext): string {
+/**
+ * After a write tool failed without a clear answer, its write may still have taken effect: never repeat it blindly.
+ * Unless the Coder client knows no write of the call was sent (`sent` false): then saying so lets the model retry.
+ */
+function uncertain(ctx: ErrorContext, err: unknown): string {
+  if (err instanceof Error && "sent" in err && err.sent === false) {
+    return `Nothing was sent to Coder that changes anything: call ${ctx.tool} again once this is fixed.`;
+  }
   const check =
     ctx.tool === "coder_create_task"
       ? "coder_list_tasks, whether the task exists,"

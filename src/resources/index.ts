@@ -12,7 +12,7 @@ import {
 import type { Task } from "../coder/schemas.js";
 import { complete } from "../format/completions.js";
 import { LOGS_TEMPLATE, TASK_TEMPLATE, taskUri } from "../format/task-uris.js";
-import { type ReadDeps, readTaskResource } from "./read.js";
+import { coderProblem, type ReadDeps, readTaskResource } from "./read.js";
 import { Subscriptions } from "./subscriptions.js";
 
 export interface ResourceDeps extends ReadDeps {
@@ -55,7 +55,12 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   server.server.removeRequestHandler("resources/list");
   server.server.setRequestHandler(ListResourcesRequestSchema, async (request, extra) => {
     const offset = decodeCursor(request.params?.cursor);
-    const { tasks } = await deps.coder().listTasks({ owner: "me" }, { signal: extra.signal });
+    let tasks: Task[];
+    try {
+      ({ tasks } = await deps.coder().listTasks({ owner: "me" }, { signal: extra.signal }));
+    } catch (err) {
+      throw extra.signal.aborted ? err : coderProblem(err, deps, "resources/list");
+    }
     const page = tasks.slice(offset, offset + PAGE_SIZE).map(taskResource);
     const next = offset + PAGE_SIZE < tasks.length ? encodeCursor(offset + PAGE_SIZE) : undefined;
     return { resources: page, ...(next ? { nextCursor: next } : {}) };
@@ -68,7 +73,11 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   });
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
-    deps.coder();
+    try {
+      deps.coder();
+    } catch (err) {
+      throw coderProblem(err, deps, "resources/subscribe");
+    }
     if (!(await subscriptions.subscribe(request.params.uri))) {
       throw new McpError(
         ErrorCode.InvalidParams,

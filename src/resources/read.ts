@@ -1,7 +1,7 @@
 // Reading a task or logs resource, and the protocol errors a failed read becomes.
 import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import type { CoderClient } from "../coder/client.js";
-import { CoderApiError, InvalidInputError, TaskNotFoundError } from "../coder/errors.js";
+import { CoderApiError, InvalidInputError, NotConfiguredError, TaskNotFoundError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
 import { errorText } from "../format/error-text.js";
 import { logWindow } from "../format/log-window.js";
@@ -48,7 +48,17 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
       throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: no task "${identifier}" is visible to you (${uri}).`);
     }
     if (err instanceof InvalidInputError) throw new McpError(ErrorCode.InvalidParams, `${uri}: ${err.message}`);
-    const text = errorText(err, { tool: "resources/read", args: { task_id: identifier }, writes: false });
-    throw new McpError(ErrorCode.InternalError, deps.redact(text));
+    throw coderProblem(err, deps, "resources/read", { task_id: identifier });
   }
+}
+
+/**
+ * The protocol error for a failed call to Coder, worded as tool errors are. Nothing configured is the request's
+ * problem, not an internal error: -32600 with what to set, where clients would otherwise show a bare -32603.
+ */
+export function coderProblem(err: unknown, deps: ReadDeps, what: string, args: Record<string, unknown> = {}): McpError {
+  if (err instanceof NotConfiguredError) {
+    return new McpError(ErrorCode.InvalidRequest, `This server is not configured. ${err.message}`);
+  }
+  return new McpError(ErrorCode.InternalError, deps.redact(errorText(err, { tool: what, args, writes: false })));
 }

@@ -4,7 +4,8 @@ import { TaskSchema } from "../coder/schemas.js";
 import { chooseTemplateVersion } from "../coder/templates.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
-import { inputArg, summarizeTask, TaskSummarySchema, userArg, uuidArg } from "./shapes.js";
+import { blankAsAbsent } from "./lenient.js";
+import { inputArg, summarizeTask, TaskSummarySchema, taskUriField, userArg, uuidArg, withUri } from "./shapes.js";
 import { timeoutArg, WaitOutcomeSchema, waitAfterWrite } from "./waiting.js";
 
 const RESERVED_NAMES = ["new", "create"];
@@ -22,7 +23,7 @@ export const createTask = defineTool({
     template: z.string().min(1).max(100).optional().describe("Template name or ID."),
     template_version_id: uuidArg.optional().describe("A template version ID, instead of template."),
     preset: z.string().min(1).max(100).optional().describe("Preset name or ID."),
-    template_version_preset_id: uuidArg.optional().describe("A preset ID, instead of preset."),
+    template_version_preset_id: blankAsAbsent(uuidArg.optional().describe("A preset ID, instead of preset.")),
     name: z
       .string()
       .refine((n) => isValidName(n) && !RESERVED_NAMES.includes(n.toLowerCase()), {
@@ -31,12 +32,14 @@ export const createTask = defineTool({
       .optional()
       .describe("Task (and workspace) name; generated when left out."),
     display_name: z.string().max(64).optional().describe("A human-readable title."),
-    user: userArg.optional().describe('Owner: "me" (default), username or user ID.'),
+    user: blankAsAbsent(userArg.optional().describe('Owner: "me" (default), username or user ID.')),
     wait: z.boolean().optional().describe("Wait for the agent's first turn to end."),
     timeout_seconds: timeoutArg.optional(),
   },
   output: {
-    task: z.looseObject(TaskSchema.shape).describe("The new task in full (as coder_get_task returns it)."),
+    task: z
+      .looseObject({ ...TaskSchema.shape, uri: taskUriField })
+      .describe("The new task in full (as coder_get_task returns it)."),
     wait: WaitOutcomeSchema.optional(),
     summary: TaskSummarySchema.optional().describe("With wait: the task as the wait left it."),
   },
@@ -56,7 +59,7 @@ export const createTask = defineTool({
       },
       { signal },
     );
-    const task = await coder.createTask(
+    const created = await coder.createTask(
       owner,
       {
         input: args.input,
@@ -67,6 +70,7 @@ export const createTask = defineTool({
       },
       { signal },
     );
+    const task = withUri(created);
     if (!args.wait) return { task };
     const done = await waitAfterWrite(
       ctx,

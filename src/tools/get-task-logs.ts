@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { refOf } from "../coder/identifiers.js";
 import { logWindow } from "../format/log-window.js";
-import { taskLink } from "../format/task-uris.js";
+import { logsUri, taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { taskIdArg } from "./shapes.js";
 
@@ -38,6 +38,7 @@ export const getTaskLogs = defineTool({
     task_id: z.string(),
     owner: z.string(),
     name: z.string(),
+    uri: z.string().describe("The log's resource URI (coder://tasks/{owner}/{task}/logs)."),
     snapshot: z
       .boolean()
       .describe("True when the task is not running and these are the entries saved when it stopped."),
@@ -80,6 +81,7 @@ export const getTaskLogs = defineTool({
       task_id: task.id,
       owner: task.owner_name,
       name: task.name,
+      uri: logsUri(task.owner_name, task.name),
       snapshot: logs.snapshot ?? false,
       snapshot_at: logs.snapshot_at ?? null,
       total: window.total,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseUser } from "../coder/identifiers.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
+import { blankAsAbsent } from "./lenient.js";
 import { statusArg, summarizeTask, TaskSummarySchema, userArg } from "./shapes.js";
 
 export const listTasks = defineTool({
@@ -12,8 +13,8 @@ export const listTasks = defineTool({
     "last state (working, idle, complete, failed) with its message. A task has finished its turn when status is " +
     "active and state is idle, complete or failed. Then use coder_get_task or coder_get_task_logs.",
   input: {
-    user: userArg.optional().describe('Whose tasks: "me" (default), a username or a user ID.'),
-    status: statusArg.optional(),
+    user: blankAsAbsent(userArg.optional().describe('Whose tasks: "me" (default), a username or a user ID.')),
+    status: blankAsAbsent(statusArg.optional()),
     organization: z.string().min(1).max(100).optional().describe("Organization name or ID."),
   },
   output: {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { isUuid } from "../coder/identifiers.js";
 import type { Task, WorkspaceBuild } from "../coder/schemas.js";
 import { TaskStatusSchema } from "../coder/schemas.js";
+import { taskUri } from "../format/task-uris.js";
 
 /** The most input a tool sends to an agent or stores as a prompt, in characters. */
 export const INPUT_MAX = 100_000;
@@ -21,6 +22,9 @@ export const inputArg = z
 
 export const statusArg = TaskStatusSchema.describe("Only tasks with this status.");
 
+/** The task's resource URI, in every result that names a task, whether or not resource links are sent. */
+export const taskUriField = z.string().describe("The task's resource URI (coder://tasks/{owner}/{task}).");
+
 export const TaskSummarySchema = z.object({
   id: z.string(),
   owner: z.string().describe("Owner's username."),
@@ -32,6 +36,7 @@ export const TaskSummarySchema = z.object({
   template: z.string(),
   created_at: z.string(),
   updated_at: z.string(),
+  uri: taskUriField,
 });
 export type TaskSummary = z.infer<typeof TaskSummarySchema>;
 
@@ -47,7 +52,13 @@ export function summarizeTask(task: Task): TaskSummary {
     template: task.template_display_name || task.template_name,
     created_at: task.created_at,
     updated_at: task.updated_at,
+    uri: taskUri(task.owner_name, task.name),
   };
+}
+
+/** A full task with its resource URI. */
+export function withUri<T extends Task>(task: T): T & { uri: string } {
+  return { ...task, uri: taskUri(task.owner_name, task.name) };
 }
 
 export const BuildSummarySchema = z.object({
