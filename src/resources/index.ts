@@ -55,7 +55,8 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   server.server.removeRequestHandler("resources/list");
   server.server.setRequestHandler(ListResourcesRequestSchema, async (request, extra) => {
     const offset = decodeCursor(request.params?.cursor);
-    const { tasks } = await deps.coder().listTasks({ owner: "me" }, { signal: extra.signal });
+    const { tasks, skipped } = await deps.coder().listTasks({ owner: "me" }, { signal: extra.signal });
+    for (const s of skipped) deps.warn(`Task ${s.task} is left out of the resource list: ${s.problem}`);
     const page = tasks.slice(offset, offset + PAGE_SIZE).map(taskResource);
     const next = offset + PAGE_SIZE < tasks.length ? encodeCursor(offset + PAGE_SIZE) : undefined;
     return { resources: page, ...(next ? { nextCursor: next } : {}) };

@@ -22,6 +22,7 @@ export const updateTaskInput = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: ({ task }) => [taskLink(task)],
   async handler({ task_id, input }, { coder, signal }) {
+    await coder.require("updateInput", { signal });
     const task = await coder.resolveTask(task_id, { signal });
     await coder.updateTaskInput(refOf(task), input, { signal });
     return { updated: true as const, task: summarizeTask(task) };
