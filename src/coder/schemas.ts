@@ -9,7 +9,8 @@ export const TASK_STATUSES = ["pending", "initializing", "active", "paused", "un
 export const TaskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
-export const STATUS_TEXT = `${TASK_STATUSES.join(", ")}; a newer value is passed through as Coder sent it.`;
+export const STATUS_TEXT =
+  "pending, initializing, active, paused, unknown or error; a newer value is passed through as Coder sent it.";
 export const STATE_TEXT =
   "What the agent last reported: working, idle, complete or failed; a newer value is passed through as Coder sent it.";
 
