@@ -226,11 +226,30 @@ for (const row of ROWS) {
       assert.deepEqual(posts(w.fake, "sleepy", w.fake.getTask("sleepy")?.id ?? "?"), [], "nothing sent");
     });
 
+    it("refuses to update a running task's input with advice that fits this version", async () => {
+      w.fake.addTask({ name: "running-one", state: { state: "idle", message: "Ready" } });
+      const r = await w.call("coder_update_task_input", { task_id: "running-one", input: "New prompt" });
+      assert.equal(r.isError, true);
+      if (!row.v229) assert.match(r.text, /^Updating a task's input needs Coder v2\.29\.0 or later/);
+      else if (row.pauseResume) {
+        assert.match(r.text, /409 Conflict .*: Unable to update task input, task must be paused\./);
+        assert.match(r.text, /Pause it with coder_pause_task first\./);
+      } else {
+        assert.match(
+          r.text,
+          /cannot pause a task through its API \(v2\.31\.1\+ can\)\. Stop its workspace in Coder first \(dashboard, or `coder stop alice\/running-one`\)\.$/,
+        );
+        assert.doesNotMatch(r.text, /coder_pause_task/);
+        const id = w.fake.getTask("running-one")?.id ?? "?";
+        assert.ok(!w.fake.requests.some((q) => q.method === "PATCH" && q.path.includes(id)), "nothing sent");
+      }
+    });
+
     it("passes on this version's refusal of a task that is not active, with a hint", async () => {
       w.fake.addTask({ name: "errored", status: "error" });
       const r = await w.call("coder_send_task_input", { task_id: "errored", input: "Hello" });
       assert.match(r.text, new RegExp(`400 Bad Request .*: ${row.notActive.replaceAll(".", "\\.")}`));
-      assert.match(r.text, /The task is not active: check its status with coder_get_task/);
+      assert.match(r.text, /The task is not active, and Coder takes input and serves logs only for an active task/);
     });
 
     it("shows the initializing state this version sends, and stops waiting for idle on unknown", async () => {
@@ -317,7 +336,7 @@ describe("Coder v2.26 and v2.27", () => {
   }
 });
 
-describe("values no version sends yet", () => {
+describe("values no version sends yet, and rules of every version", () => {
   let w: World;
   let id: string;
   /** The task as Coder serves it, with a status and an agent state this server does not know. */
@@ -379,6 +398,22 @@ describe("values no version sends yet", () => {
     assert.equal(list.data.skipped.length, 1);
     assert.equal(list.data.skipped[0].task, "bad-one");
     assert.match(list.data.skipped[0].problem, /^owner_name: /);
+  });
+
+  it("counts the grace for error from the start of the wait, as the CLI does", async () => {
+    const task = w.fake.addTask({ name: "late-error", state: { state: "working", message: "Busy" } });
+    const gets = () => w.fake.requests.filter((r) => r.method === "GET" && r.path.endsWith(task.id)).length;
+    const waiting = w.call("coder_wait_for_task", { task_id: "late-error", timeout_seconds: 60 });
+    // 15 polls at the test pace (10 ms growing to 40 ms between them) take longer than its 400 ms grace.
+    while (gets() < 15) await new Promise((r) => setTimeout(r, 5));
+    w.fake.setTaskStatus(task.id, "error");
+    const before = gets();
+    const r = await waiting;
+    assert.deepEqual(
+      [r.data.wait.outcome, r.data.wait.note],
+      ["stopped", "The task has been in error for too long: check it with coder_get_task."],
+    );
+    assert.ok(gets() - before <= 2, `stopped at the first poll that saw the error, not ${gets() - before} polls later`);
   });
 
   it("keeps waiting for paused through unknown (a stop build in progress)", async () => {

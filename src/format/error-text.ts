@@ -95,7 +95,7 @@ function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {
   }
   // "Task status must be active." before v2.31.1, for every status but active.
   if (message === "Task must be active." || message === "Task status must be active.") {
-    return "The task is not active: check its status with coder_get_task. A starting task becomes active by itself (coder_wait_for_task); an errored one cannot take input: see its workspace build logs in Coder, or delete it.";
+    return "The task is not active, and Coder takes input and serves logs only for an active task (before v2.31.1, a paused one has no log either): check its status with coder_get_task. A starting task becomes active by itself (coder_wait_for_task); for an errored one, see its workspace build logs in Coder, or delete it.";
   }
   switch (err.status) {
     case 401:
