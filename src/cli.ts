@@ -20,7 +20,8 @@ export class CliError extends Error {
 
 export const HELP = `Usage: coder-tasks-mcp [options]
 
-An MCP server for Coder Tasks (${SUPPORTED_VERSIONS}). Speaks MCP over stdio unless --http is given.
+An MCP server for Coder Tasks. Speaks MCP over stdio unless --http is given.
+Supports ${SUPPORTED_VERSIONS}.
 
 Options:
   --read-only            Serve only the tools that change nothing (list, get, templates, wait, logs).

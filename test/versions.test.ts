@@ -1,11 +1,21 @@
 // Routes and refusals by Coder version: the experimental routes of v2.28, features that arrive later, releases too
 // old to support, and deployments where Tasks is gone. The per-version behaviour of every tool is in version-matrix.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { HELP } from "../src/cli.js";
+import { SUPPORTED_VERSIONS } from "../src/coder/versions.js";
 import { taskRequests, world } from "./harness.js";
 
 describe("Coder versions", () => {
+  it("states one supported range, in --help and in the README", () => {
+    assert.match(SUPPORTED_VERSIONS, /^Coder v2\.28\.0 to v2\.34\.x/);
+    assert.ok(HELP.includes(`Supports ${SUPPORTED_VERSIONS}.`), HELP);
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    assert.ok(readme.includes(`Supported: ${SUPPORTED_VERSIONS} `), "README, Coder versions");
+  });
+
   it("uses /api/experimental/tasks on v2.28, and finds tasks by name there by listing", async () => {
     const w = await world({ version: "v2.28.4" });
     try {

@@ -45,10 +45,6 @@ export class TaskRoutes {
     return (await this.detect(signal)).info;
   }
 
-  async version(signal?: AbortSignal): Promise<string> {
-    return (await this.detect(signal)).info.version;
-  }
-
   /** Whether the deployment has `feature`; throws for a release this server does not support. */
   async has(feature: Feature, signal?: AbortSignal): Promise<boolean> {
     return hasFeature((await this.supported(signal)).info.version, feature);
