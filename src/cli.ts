@@ -1,5 +1,6 @@
 // Command-line flags. Parsing only: the bin decides what to do with them.
 import { parseArgs } from "node:util";
+import { SUPPORTED_VERSIONS } from "./coder/versions.js";
 import type { Env } from "./config.js";
 import type { ToolSelection } from "./tools/select.js";
 
@@ -21,6 +22,7 @@ export class CliError extends Error {
 export const HELP = `Usage: coder-tasks-mcp [options]
 
 An MCP server for Coder Tasks. Speaks MCP over stdio unless --http is given.
+Supports ${SUPPORTED_VERSIONS}.
 
 Options:
   --read-only            Serve only the tools that change nothing (list, get, templates, wait, logs).

@@ -2,6 +2,7 @@
 // words per cause (not Coder, unreachable, no answer, not signed in).
 import type { CoderClient } from "./coder/client.js";
 import { CoderApiError, CoderTimeoutError, CoderUnreachableError, NotCoderError } from "./coder/errors.js";
+import { isSupported, SUPPORTED_VERSIONS } from "./coder/versions.js";
 import type { Config } from "./config.js";
 
 export async function describeDeployment(coder: CoderClient, config: Config): Promise<string> {
@@ -12,9 +13,11 @@ export async function describeDeployment(coder: CoderClient, config: Config): Pr
   const down = info.status === "rejected" ? deploymentProblem(info.reason, url) : undefined;
   if (down) return `${down} ${from}`;
   const version = info.status === "fulfilled" ? `Coder ${info.value.version}` : "Coder (version unknown)";
+  const unsupported =
+    info.status === "fulfilled" && !isSupported(info.value.version) ? ` (not supported: ${SUPPORTED_VERSIONS})` : "";
   const where = `${version} at ${url}`;
-  if (me.status === "fulfilled") return `${where} as ${me.value.username} ${from}`;
-  return `${where}, ${userProblem(me.reason)} ${from}`;
+  if (me.status === "fulfilled") return `${where} as ${me.value.username} ${from}${unsupported}`;
+  return `${where}, ${userProblem(me.reason)} ${from}${unsupported}`;
 }
 
 function deploymentProblem(err: unknown, url: string | undefined): string | undefined {

@@ -62,7 +62,7 @@ describe("reading tasks", () => {
     const nobody = await w.call("coder_list_tasks", { user: "nobody" });
     assert.equal(nobody.isError, true);
     assert.match(nobody.text, /Invalid task search query/);
-    assert.match(nobody.text, /- q: .*nobody/);
+    assert.match(nobody.text, /- owner: .*nobody/);
     const weird = await w.call("coder_list_tasks", { user: 'bob" owner:"eve' });
     assert.equal(weird.isError, true);
     assert.match(weird.text, /is not a Coder user/);

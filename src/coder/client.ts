@@ -9,10 +9,12 @@ import {
   BuildResponseSchema,
   type Preset,
   PresetListSchema,
+  readTasks,
+  type SkippedTask,
   type Task,
   type TaskLogs,
   TaskLogsSchema,
-  TaskSchema,
+  TaskReadSchema,
   type TaskStatus,
   TasksListSchema,
   type Template,
@@ -22,7 +24,7 @@ import {
   UserSchema,
   type WorkspaceBuild,
 } from "./schemas.js";
-import { hasFeature } from "./versions.js";
+import type { Feature } from "./versions.js";
 
 export type { LogLevel } from "./http.js";
 export type LogListener = (level: LogLevel, message: string) => void;
@@ -45,6 +47,13 @@ export interface CreateTaskRequest {
 }
 
 type Signal = { signal?: AbortSignal };
+
+export interface TaskList {
+  tasks: Task[];
+  count: number;
+  /** Tasks Coder sent that could not be read, and why; the others are listed all the same. */
+  skipped: SkippedTask[];
+}
 
 export class CoderClient {
   private readonly http: HttpCore;
@@ -71,41 +80,55 @@ export class CoderClient {
     for (const listener of this.listeners) listener(level, message);
   }
 
+  /** Whether the deployment's Coder version has `feature`; throws for a release this server does not support. */
+  has(feature: Feature, opts: Signal = {}): Promise<boolean> {
+    return this.routes.has(feature, opts.signal);
+  }
+
+  /** Refuses, naming the version that brings it, when the deployment lacks `feature`; sends nothing else. */
+  require(feature: Feature, opts: Signal = {}): Promise<void> {
+    return this.routes.require(feature, opts.signal);
+  }
+
   /** Values are quoted as the Go SDK quotes them (%q), so a value is always one search term. */
-  listTasks(filter: TaskFilter = {}, opts: Signal = {}): Promise<{ tasks: Task[]; count: number }> {
+  async listTasks(filter: TaskFilter = {}, opts: Signal = {}): Promise<TaskList> {
     const terms: string[] = [];
     if (filter.owner) terms.push(`owner:${JSON.stringify(filter.owner)}`);
     if (filter.organization) terms.push(`organization:${JSON.stringify(filter.organization)}`);
     if (filter.status) terms.push(`status:${JSON.stringify(filter.status)}`);
     if (filter.terms) terms.push(filter.terms);
-    return this.routes.request([], {
+    const list = await this.routes.request([], {
       method: "GET",
       query: { q: terms.join(" ") },
       expect: 200,
       schema: TasksListSchema,
       ...opts,
     });
+    return { ...readTasks(list.tasks), count: list.count };
   }
 
   getTask(ref: TaskRef, opts: Signal = {}): Promise<Task> {
-    return this.routes.request([ref.owner, ref.task], { method: "GET", expect: 200, schema: TaskSchema, ...opts });
+    return this.routes.request([ref.owner, ref.task], {
+      method: "GET",
+      expect: 200,
+      schema: TaskReadSchema,
+      ...opts,
+    });
   }
 
   /** Looks a task up by UUID, `name` or `owner/name`. */
   async resolveTask(identifier: string, opts: Signal = {}): Promise<Task> {
     const ref = parseTaskIdentifier(identifier);
-    if (isUuid(ref.task) || hasFeature(await this.routes.version(opts.signal), "nameLookup")) {
-      return this.getTask(ref, opts);
-    }
-    // Before v2.29 {task} is a UUID only: find the name among the owner's tasks, as Coder does, ignoring case.
+    if (isUuid(ref.task) || (await this.routes.has("nameLookup", opts.signal))) return this.getTask(ref, opts);
+    // v2.28 takes a UUID only in {task}: find the name among the owner's tasks, case-sensitively as its CLI does.
     const { tasks } = await this.listTasks({ owner: ref.owner }, opts);
-    const task = tasks.find((t) => t.name.toLowerCase() === ref.task.toLowerCase());
-    if (!task) throw new TaskNotFoundError(identifier);
+    const task = tasks.find((t) => t.name === ref.task);
+    if (!task) throw new TaskNotFoundError(identifier.trim());
     return task;
   }
 
   createTask(user: string, req: CreateTaskRequest, opts: Signal = {}): Promise<Task> {
-    return this.routes.request([user], { method: "POST", body: req, expect: 201, schema: TaskSchema, ...opts });
+    return this.routes.request([user], { method: "POST", body: req, expect: 201, schema: TaskReadSchema, ...opts });
   }
 
   deleteTask(ref: TaskRef, opts: Signal = {}): Promise<void> {
@@ -159,7 +182,8 @@ export class CoderClient {
   }
 
   /** Templates matching a `q` search, e.g. `has-ai-task:true` or `exact_name:"x"`. */
-  listTemplates(q: string, opts: Signal = {}): Promise<Template[]> {
+  async listTemplates(q: string, opts: Signal = {}): Promise<Template[]> {
+    await this.routes.check(opts.signal);
     return this.http.request({
       method: "GET",
       segments: ["api", "v2", "templates"],
@@ -170,7 +194,8 @@ export class CoderClient {
     });
   }
 
-  getTemplate(id: string, opts: Signal = {}): Promise<Template> {
+  async getTemplate(id: string, opts: Signal = {}): Promise<Template> {
+    await this.routes.check(opts.signal);
     return this.http.request({
       method: "GET",
       segments: ["api", "v2", "templates", id],
@@ -181,6 +206,7 @@ export class CoderClient {
   }
 
   async getTemplateVersionPresets(versionId: string, opts: Signal = {}): Promise<Preset[]> {
+    await this.routes.check(opts.signal);
     const presets = await this.http.request({
       method: "GET",
       segments: ["api", "v2", "templateversions", versionId, "presets"],

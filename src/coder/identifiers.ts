@@ -1,5 +1,6 @@
-// Task identifier rules, as codersdk's TaskByIdentifier applies them: a UUID -> me/<uuid> (UUIDs are looked up
-// globally, whatever the user segment says); `name` -> me/<name>; `owner/name`; more than one `/` is invalid.
+// Task identifier rules, as codersdk's TaskByIdentifier applies them: white space around it is trimmed; a UUID ->
+// me/<uuid> (UUIDs are looked up globally, whatever the user segment says); `name` -> me/<name>; `owner/name`; more
+// than one `/` is invalid.
 import { InvalidInputError } from "./errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,7 +33,8 @@ export function parseUser(value: string, field = "user"): string {
   );
 }
 
-export function parseTaskIdentifier(identifier: string): TaskRef {
+export function parseTaskIdentifier(raw: string): TaskRef {
+  const identifier = raw.trim();
   const parts = identifier.split("/");
   const invalid = (why: string) =>
     new InvalidInputError(

@@ -1,6 +1,7 @@
 // Waiting for a task by polling, with the rules of `coder task send` (cli/task_send.go waitForTaskIdle): a task
-// is idle when it is active and the agent reports idle, complete or failed; `error` is tolerated during start-up;
-// `active` with no reported state for a while counts as idle.
+// is idle when it is active and the agent reports idle, complete or failed; `error` is tolerated during the first
+// minutes of the wait; `unknown` ends a wait for idle or active; `active` with no reported state for a while counts
+// as idle.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CoderClient } from "./client.js";
 import type { TaskRef } from "./identifiers.js";
@@ -14,7 +15,7 @@ export interface WaitTiming {
   maxPollMs: number;
   /** `active` with a null current_state this long counts as idle. */
   nullStateIdleMs: number;
-  /** How long `error` is tolerated before the wait gives up. */
+  /** How long after the start of the wait `error` is still tolerated (the CLI's start-up grace). */
   errorGraceMs: number;
 }
 
@@ -56,7 +57,6 @@ export async function waitForTask(coder: CoderClient, ref: TaskRef, options: Wai
   let first: Task | undefined;
   let sawBusy = false;
   let nullSince: number | undefined;
-  let errorSince: number | undefined;
 
   for (;;) {
     const task = await coder.getTask(ref, { signal: options.signal });
@@ -66,7 +66,6 @@ export async function waitForTask(coder: CoderClient, ref: TaskRef, options: Wai
     const state = task.current_state?.state;
     if (task.status !== "active" || state === "working") sawBusy = true;
     nullSince = task.status === "active" && !task.current_state ? (nullSince ?? now) : undefined;
-    errorSince = task.status === "error" ? (errorSince ?? now) : undefined;
     const result = (outcome: WaitResult["outcome"], note: string): WaitResult => ({
       outcome,
       note,
@@ -98,10 +97,19 @@ export async function waitForTask(coder: CoderClient, ref: TaskRef, options: Wai
         break;
       }
     }
-    if ((options.until === "idle" || options.until === "active") && task.status === "paused") {
-      return result("stopped", "The task is paused and will not go on by itself: resume it with coder_resume_task.");
+    const running = options.until === "idle" || options.until === "active";
+    if (running && task.status === "paused") {
+      const advice = await pausedAdvice(coder, task, options.signal);
+      return result("stopped", `The task is paused and will not go on by itself: ${advice}.`);
     }
-    if (errorSince !== undefined && now - errorSince >= timing.errorGraceMs) {
+    // While waiting for paused, `unknown` is the stop build in progress; otherwise the CLI gives up on it.
+    if (running && task.status === "unknown") {
+      return result(
+        "stopped",
+        "The task's status is unknown (its workspace is neither running nor stopped): check it with coder_get_task.",
+      );
+    }
+    if (task.status === "error" && now - started >= timing.errorGraceMs) {
       return result("stopped", "The task has been in error for too long: check it with coder_get_task.");
     }
     if (now >= deadline) {
@@ -113,6 +121,13 @@ export async function waitForTask(coder: CoderClient, ref: TaskRef, options: Wai
     await sleep(Math.min(interval, deadline - now), undefined, { signal: options.signal });
     interval = Math.min(interval * 1.5, timing.maxPollMs);
   }
+}
+
+/** What to do about a paused task, on the deployment's version: resume arrives in v2.31.1. */
+export async function pausedAdvice(coder: CoderClient, task: Task, signal?: AbortSignal): Promise<string> {
+  if (await coder.has("pauseResume", { signal })) return "resume it with coder_resume_task";
+  const workspace = `${task.owner_name}/${task.workspace_name || task.name}`;
+  return `this Coder version cannot resume a task through its API (v2.31.1+ can): start its workspace ${workspace} again in Coder (dashboard, or \`coder start ${workspace}\`), then wait for it with coder_wait_for_task`;
 }
 
 function changed(a: Task, b: Task): boolean {

@@ -13,6 +13,7 @@ import {
   TaskStateError,
   TasksUnavailableError,
 } from "../coder/errors.js";
+import { NO_TASKS_API, SUPPORTED_VERSIONS } from "../coder/versions.js";
 
 export interface ErrorContext {
   tool: string;
@@ -67,7 +68,7 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
     return join(
       err.truncated
         ? `Coder's answer was cut short or is not JSON: ${err.message}.`
-        : `Coder's answer did not match the Tasks API this server knows: ${err.message}. Is the deployment a Coder version with Tasks (v2.26 to v2.34)?`,
+        : `Coder's answer did not match the Tasks API this server knows: ${err.message}. Is the deployment one this server supports (${SUPPORTED_VERSIONS})?`,
       ctx.writes ? uncertain(ctx, err) : undefined,
     );
   }
@@ -91,6 +92,14 @@ function apiErrorText(err: CoderApiError, ctx: ErrorContext): string {
 function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {
   const taskId = typeof ctx.args.task_id === "string" ? ctx.args.task_id : undefined;
   const message = err.message;
+  // The busy agent: 502 before v2.32, 409 since. Coder checked before delivering anything.
+  if (message === "Task app is not ready to accept input.") {
+    return "The input was NOT sent: the agent is busy. Wait until it is idle with coder_wait_for_task, then send it (or send with wait: true, which does both).";
+  }
+  // "Task status must be active." before v2.31.1, for every status but active.
+  if (message === "Task must be active." || message === "Task status must be active.") {
+    return "The task is not active, and Coder takes input and serves logs only for an active task (before v2.31.1, a paused one has no log either): check its status with coder_get_task. A starting task becomes active by itself (coder_wait_for_task); for an errored one, see its workspace build logs in Coder, or delete it.";
+  }
   switch (err.status) {
     case 401:
       return "The session token is invalid or expired: set CODER_SESSION_TOKEN to a valid token (`coder tokens create`) or run `coder login`, then restart this server.";
@@ -98,7 +107,7 @@ function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {
       return "Your Coder user is not allowed to do this; ask a Coder admin for access.";
     case 404:
       if (message === "Route not found.") {
-        return "This Coder deployment does not serve the Tasks API: Tasks exists from v2.26 to v2.34 and is removed or disabled (CODER_ENABLE_AI_TASKS) in later releases.";
+        return `This Coder deployment ${NO_TASKS_API}.`;
       }
       if (taskId) return notFound(taskId);
       return "Nothing by that name or ID is visible to you: check the user, template or organization given.";
@@ -106,9 +115,6 @@ function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {
       if (message === "Task is paused.") return "Resume it with coder_resume_task, then try again.";
       if (message === "Task is pending." || message === "Task is initializing.") {
         return "Wait until the task is active (coder_get_task shows its status), then try again.";
-      }
-      if (message.startsWith("Task app is not ready")) {
-        return "The agent is busy: wait until its state is idle (coder_get_task), then try again.";
       }
       if (message.startsWith("Unable to update task input")) return "Pause it with coder_pause_task first.";
       if (message.startsWith("A workspace build is already active")) {
@@ -124,9 +130,6 @@ function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {
       return `Coder rate-limited this client: wait ${seconds ? `${seconds} s` : "a minute"} before trying again.`;
     }
     default:
-      if (message === "Task must be active.") {
-        return "Check the task with coder_get_task: an errored task may need to be resumed or deleted.";
-      }
       if (err.status >= 500)
         return ctx.writes ? uncertain(ctx, err) : "This is a server-side failure: try again later.";
       return undefined;

@@ -55,12 +55,14 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   server.server.removeRequestHandler("resources/list");
   server.server.setRequestHandler(ListResourcesRequestSchema, async (request, extra) => {
     const offset = decodeCursor(request.params?.cursor);
-    let tasks: Task[];
+    let listed: { tasks: Task[]; skipped: Array<{ task: string; problem: string }> };
     try {
-      ({ tasks } = await deps.coder().listTasks({ owner: "me" }, { signal: extra.signal }));
+      listed = await deps.coder().listTasks({ owner: "me" }, { signal: extra.signal });
     } catch (err) {
       throw extra.signal.aborted ? err : coderProblem(err, deps, "resources/list");
     }
+    const { tasks, skipped } = listed;
+    for (const s of skipped) deps.warn(`Task ${s.task} is left out of the resource list: ${s.problem}`);
     const page = tasks.slice(offset, offset + PAGE_SIZE).map(taskResource);
     const next = offset + PAGE_SIZE < tasks.length ? encodeCursor(offset + PAGE_SIZE) : undefined;
     return { resources: page, ...(next ? { nextCursor: next } : {}) };

@@ -3,6 +3,7 @@ import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextproto
 import type { CoderClient } from "../coder/client.js";
 import { CoderApiError, InvalidInputError, NotConfiguredError, TaskNotFoundError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
+import { logsServed } from "../coder/logs.js";
 import { errorText } from "../format/error-text.js";
 import { logWindow } from "../format/log-window.js";
 import { logsMarkdown } from "../format/logs-markdown.js";
@@ -31,6 +32,10 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
     if (!parsed.logs) {
       const json = JSON.stringify(cleanDeep(task), null, 2);
       return { contents: [{ uri, mimeType: "application/json", text: deps.redact(json) }] };
+    }
+    if (!(await logsServed(coder, task, signal))) {
+      const text = `# Log of task ${task.owner_name}/${task.name} (${task.status})\n\nCoder serves no log for it now: only an active task has a live log, and only Coder v2.31.1+ keep a snapshot for a paused, pending or initializing one.\n`;
+      return { contents: [{ uri, mimeType: "text/markdown", text: deps.redact(cleanDeep(text)) }] };
     }
     const logs = await coder.getTaskLogs(refOf(task), { signal });
     const window = logWindow(logs.logs, {

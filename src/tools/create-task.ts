@@ -31,7 +31,13 @@ export const createTask = defineTool({
       })
       .optional()
       .describe("Task (and workspace) name; generated when left out."),
-    display_name: z.string().max(64).optional().describe("A human-readable title."),
+    display_name: z
+      .string()
+      .max(64)
+      // Coder's limit is 64 bytes of UTF-8 after trimming: an accented letter takes 2, an emoji 4.
+      .refine((s) => Buffer.byteLength(s.trim()) <= 64, "must be at most 64 bytes in UTF-8 (é counts 2, an emoji 4)")
+      .optional()
+      .describe("A human-readable title, up to 64 bytes (Coder v2.29+)."),
     user: blankAsAbsent(userArg.optional().describe('Owner: "me" (default), username or user ID.')),
     wait: z.boolean().optional().describe("Wait for the agent's first turn to end."),
     timeout_seconds: timeoutArg.optional(),
@@ -42,6 +48,7 @@ export const createTask = defineTool({
       .describe("The new task in full (as coder_get_task returns it)."),
     wait: WaitOutcomeSchema.optional(),
     summary: TaskSummarySchema.optional().describe("With wait: the task as the wait left it."),
+    note: z.string().optional().describe("What was left out of the request, and why."),
   },
   untrusted: "The task's initial_prompt, display_name and message",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -59,6 +66,9 @@ export const createTask = defineTool({
       },
       { signal },
     );
+    // v2.28 has no display names and would drop it silently: say so instead.
+    const dropName = args.display_name !== undefined && !(await coder.has("displayName", { signal }));
+    const note = dropName ? { note: "display_name was not sent: this Coder version has none (v2.29.0+)." } : {};
     const created = await coder.createTask(
       owner,
       {
@@ -66,18 +76,18 @@ export const createTask = defineTool({
         template_version_id: version.templateVersionId,
         ...(version.templateVersionPresetId ? { template_version_preset_id: version.templateVersionPresetId } : {}),
         ...(args.name ? { name: args.name } : {}),
-        ...(args.display_name ? { display_name: args.display_name } : {}),
+        ...(args.display_name && !dropName ? { display_name: args.display_name } : {}),
       },
       { signal },
     );
     const task = withUri(created);
-    if (!args.wait) return { task };
+    if (!args.wait) return { task, ...note };
     const done = await waitAfterWrite(
       ctx,
       refOf(task),
       { until: "idle", timeoutSeconds: args.timeout_seconds },
       "The task was created",
     );
-    return { task, wait: done.wait, ...(done.task ? { summary: summarizeTask(done.task) } : {}) };
+    return { task, wait: done.wait, ...(done.task ? { summary: summarizeTask(done.task) } : {}), ...note };
   },
 });

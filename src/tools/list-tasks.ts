@@ -20,13 +20,17 @@ export const listTasks = defineTool({
   output: {
     count: z.number().int(),
     tasks: z.array(TaskSummarySchema),
+    skipped: z
+      .array(z.object({ task: z.string(), problem: z.string() }))
+      .optional()
+      .describe("Tasks Coder sent that could not be read, and why; the others are listed all the same."),
   },
   untrusted: "Each task's message",
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: ({ tasks }) => tasks.map((t) => taskLink(t)),
   async handler({ user, status, organization }, { coder, signal }) {
     const owner = parseUser(user ?? "me");
-    const { tasks } = await coder.listTasks({ owner, status, organization }, { signal });
-    return { count: tasks.length, tasks: tasks.map(summarizeTask) };
+    const { tasks, skipped } = await coder.listTasks({ owner, status, organization }, { signal });
+    return { count: tasks.length, tasks: tasks.map(summarizeTask), ...(skipped.length ? { skipped } : {}) };
   },
 });

@@ -16,6 +16,7 @@ export const pauseTask = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: ({ task }) => [taskLink(task)],
   async handler({ task_id }, { coder, signal }) {
+    await coder.require("pauseResume", { signal });
     const task = await coder.resolveTask(task_id, { signal });
     // Coder itself would queue another, useless stop build.
     if (task.status === "paused") {

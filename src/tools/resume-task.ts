@@ -16,6 +16,7 @@ export const resumeTask = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   links: ({ task }) => [taskLink(task)],
   async handler({ task_id }, { coder, signal }) {
+    await coder.require("pauseResume", { signal });
     const task = await coder.resolveTask(task_id, { signal });
     // As `coder task resume`: only a paused task can be resumed.
     if (task.status !== "paused") {

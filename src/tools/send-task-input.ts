@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TaskStateError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
+import { pausedAdvice } from "../coder/wait.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { BuildSummarySchema, inputArg, summarizeBuild, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
@@ -42,10 +43,12 @@ export const sendTaskInput = defineTool({
     let resumed: ReturnType<typeof summarizeBuild> | undefined;
     if (task.status === "paused") {
       if (!resume) {
-        throw new TaskStateError(
-          `Task ${label} is paused: resume it with coder_resume_task, or call again with resume: true to resume it, wait until it is idle, then send.`,
-        );
+        const orRetry = (await coder.has("pauseResume", { signal }))
+          ? ", or call again with resume: true to resume it, wait until it is idle, then send"
+          : "";
+        throw new TaskStateError(`Task ${label} is paused: ${await pausedAdvice(coder, task, signal)}${orRetry}.`);
       }
+      // Before v2.31.1 this is refused, naming the version that brings resume, before anything is sent.
       resumed = summarizeBuild(await coder.resumeTask(ref, { signal }));
     }
     const busy = STARTING.has(task.status) || task.current_state?.state === "working";

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { isUuid } from "../coder/identifiers.js";
 import type { Task, WorkspaceBuild } from "../coder/schemas.js";
-import { TaskStatusSchema } from "../coder/schemas.js";
+import { STATE_TEXT, STATUS_TEXT, TaskStatusSchema } from "../coder/schemas.js";
 import { taskUri } from "../format/task-uris.js";
 
 /** The most input a tool sends to an agent or stores as a prompt, in characters. */
@@ -30,8 +30,8 @@ export const TaskSummarySchema = z.object({
   owner: z.string().describe("Owner's username."),
   name: z.string().describe("Task name; owner/name identifies the task."),
   display_name: z.string().optional(),
-  status: TaskStatusSchema,
-  state: z.string().nullable().describe("What the agent last reported: working, idle, complete or failed."),
+  status: z.string().describe(STATUS_TEXT),
+  state: z.string().nullable().describe(STATE_TEXT),
   message: z.string().nullable().describe("The agent's last status message."),
   template: z.string(),
   created_at: z.string(),
