@@ -11,6 +11,8 @@ export interface CliOptions {
   host: string;
   port: number;
   tools: ToolSelection;
+  /** Offer the task board to clients that render MCP Apps views. */
+  ui: boolean;
 }
 
 export class CliError extends Error {
@@ -25,6 +27,7 @@ Options:
   --read-only            Serve only the tools that change nothing (list, get, templates, wait, logs).
   --tools a,b            Serve only these tools (also CODER_MCP_ALLOWED_TOOLS).
   --exclude-tools a,b    Do not serve these tools.
+  --no-ui                Do not offer the task board view (also CODER_TASKS_MCP_UI=0).
   --demo                 Serve a simulated Coder deployment started in this process (no Coder needed).
   --http                 Serve MCP over Streamable HTTP at /mcp instead of stdio.
   --host HOST            Address for --http (default 127.0.0.1).
@@ -34,7 +37,7 @@ Options:
 
 Environment: CODER_URL, CODER_SESSION_TOKEN (or the coder CLI's login), CODER_CONFIG_DIR,
 CODER_TASKS_MCP_TIMEOUT_SECONDS, CODER_TASKS_MCP_LOG_MAX_CHARS, CODER_TASKS_MCP_POLL_SECONDS,
-CODER_TASKS_MCP_HTTP_TOKEN. See the README.`;
+CODER_TASKS_MCP_HTTP_TOKEN, CODER_TASKS_MCP_UI. See the README.`;
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
@@ -68,6 +71,9 @@ export function parseCli(argv: string[], env: Env): CliOptions {
       allow: list(values.tools) ?? list(env.CODER_MCP_ALLOWED_TOOLS),
       exclude: list(values["exclude-tools"]) ?? [],
     },
+    ui:
+      !(values["no-ui"] ?? false) &&
+      !["0", "false", "off", "no"].includes(env.CODER_TASKS_MCP_UI?.trim().toLowerCase() ?? ""),
   };
 }
 
@@ -82,6 +88,7 @@ function parse(argv: string[]) {
       "read-only": { type: "boolean" },
       tools: { type: "string" },
       "exclude-tools": { type: "string" },
+      "no-ui": { type: "boolean" },
       demo: { type: "boolean" },
       http: { type: "boolean" },
       host: { type: "string" },

@@ -47,6 +47,8 @@ export interface ToolDef<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   untrusted?: string;
   /** Resources the result names, sent as resource_link content so that a client can open them. */
   links?(value: z.infer<z.ZodObject<O>>): TaskLink[];
+  /** The tool definition's _meta (e.g. the MCP Apps view its results carry). */
+  _meta?: Record<string, unknown>;
 }
 
 export type AnyTool = ToolDef<z.ZodRawShape, z.ZodRawShape>;
@@ -83,6 +85,7 @@ export function registerTools(
         inputSchema: z.strictObject(tool.input),
         outputSchema: z.looseObject(tool.output),
         annotations: tool.annotations,
+        _meta: tool._meta,
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         try {
