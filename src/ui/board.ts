@@ -30,13 +30,16 @@ const ui = {
   pause: byId<HTMLButtonElement>("pause"),
   resume: byId<HTMLButtonElement>("resume"),
   remove: byId<HTMLButtonElement>("delete"),
-  send: byId<HTMLFormElement>("send"),
+  send: byId("send"),
+  sendButton: byId<HTMLButtonElement>("send-button"),
   input: byId<HTMLTextAreaElement>("input"),
   logSection: byId("log-section"),
   log: byId<HTMLOListElement>("log"),
   older: byId<HTMLButtonElement>("older"),
   confirm: byId<HTMLDialogElement>("confirm"),
   confirmText: byId("confirm-text"),
+  confirmCancel: byId<HTMLButtonElement>("confirm-cancel"),
+  confirmDelete: byId<HTMLButtonElement>("confirm-delete"),
 };
 
 const app = new App({ name: "coder-tasks-board", version: "1.0.0" }, {});
@@ -180,22 +183,28 @@ async function act(button: HTMLButtonElement, tool: string, args: Record<string,
 
 ui.pause.addEventListener("click", () => void act(ui.pause, "coder_pause_task", { task_id: selected }));
 ui.resume.addEventListener("click", () => void act(ui.resume, "coder_resume_task", { task_id: selected }));
-ui.send.addEventListener("submit", async (event) => {
-  event.preventDefault();
+async function send(): Promise<void> {
   const input = ui.input.value;
   if (input.trim() === "") return;
-  const submit = ui.send.querySelector("button") as HTMLButtonElement;
-  if (await act(submit, "coder_send_task_input", { task_id: selected, input })) {
+  if (await act(ui.sendButton, "coder_send_task_input", { task_id: selected, input })) {
     ui.input.value = "";
     await loadLog();
   }
+}
+ui.sendButton.addEventListener("click", () => void send());
+ui.input.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) void send();
 });
 ui.remove.addEventListener("click", () => {
   const row = current();
   if (!row) return;
   ui.confirmText.textContent = `Delete task ${row.owner}/${row.name} and its workspace? This cannot be undone.`;
+  // Escape closes the dialog without touching returnValue: clear it, or the last answer would count again.
+  ui.confirm.returnValue = "";
   ui.confirm.showModal();
 });
+ui.confirmCancel.addEventListener("click", () => ui.confirm.close("cancel"));
+ui.confirmDelete.addEventListener("click", () => ui.confirm.close("delete"));
 ui.confirm.addEventListener("close", async () => {
   const row = current();
   if (ui.confirm.returnValue !== "delete" || !row) return;

@@ -77,8 +77,12 @@ export function renderTasks(
         el(
           "span",
           { class: "task-head" },
-          el("span", { class: "task-name", text: title }),
-          el("span", { class: "owner", text: `${row.owner}/${row.name}` }),
+          el(
+            "span",
+            { class: "task-title" },
+            el("span", { class: "task-name", text: title }),
+            el("span", { class: "owner", text: `${row.owner}/${row.name}` }),
+          ),
           badges(row),
         ),
         el("span", { class: "message", text: row.message ?? "No message from the agent yet." }),
