@@ -10,10 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { build } from "esbuild";
 import { type BrowserContext, chromium, type Frame, type Page } from "playwright-core";
+import { parseCli } from "../src/cli.js";
 import { loadConfig } from "../src/config.js";
 import { redactor } from "../src/redact.js";
 import { BOARD_URI } from "../src/resources/ui-meta.js";
@@ -191,6 +193,21 @@ async function settled({ page, view }: Board): Promise<void> {
   await page.waitForFunction((h) => document.querySelector("iframe")?.clientHeight === h, height);
 }
 
+/** Resolves once `condition` holds, checking every few milliseconds. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/**
+ * No new call over several of the board's longest refresh intervals (one already in flight may finish). A wait on
+ * the clock, but one that load cannot make fail: a slower machine makes fewer calls, never more.
+ */
+async function quiet(count: () => number): Promise<void> {
+  const start = count();
+  await new Promise((resolve) => setTimeout(resolve, 4 * TIMING.maxPollMs));
+  assert.ok(count() <= start + 1, `${count() - start} calls after the board stopped refreshing`);
+}
+
 const badge = (view: Frame, scope: string, kind: "status" | "state") =>
   view.locator(`${scope} .badge[data-kind="${kind}"]`);
 
@@ -358,6 +375,28 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
     assert.equal(fake.getTask("flaky-ci")?.deleted, true);
   });
 
+  it("refreshes through the host while visible, and stops when scrolled away or torn down", async () => {
+    const { page, view, served } = board;
+    const reads = () => served.calls.filter((c) => c === "coder_list_tasks").length;
+    const before = reads();
+    await until(() => reads() >= before + 2);
+
+    await page.evaluate(() => {
+      document.body.style.paddingBottom = "4000px";
+      window.scrollTo(0, 4000);
+    });
+    await view.waitForFunction(() => document.documentElement.dataset.refresh === "off");
+    await quiet(reads);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await view.waitForFunction(() => document.documentElement.dataset.refresh === "on");
+    const back = reads();
+    await until(() => reads() > back);
+
+    await page.evaluate(() => window.host.bridge.teardownResource({}));
+    await view.waitForFunction(() => document.documentElement.dataset.refresh === "off");
+    await quiet(reads);
+  });
+
   it("offers no button for a tool the server does not serve (--read-only)", async () => {
     const readOnly = await openBoard(browser, fake, { tools: { readOnly: true, exclude: [] } });
     try {
@@ -374,7 +413,7 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
   });
 });
 
-describe("task board off (--no-ui)", () => {
+describe("task board on and off (--no-ui)", () => {
   let fake: FakeCoder;
   let on: Served;
   let off: Served;
@@ -413,5 +452,34 @@ describe("task board off (--no-ui)", () => {
       assert.equal(fenceless(a), fenceless(b), name);
     }
     await assert.rejects(off.client.readResource({ uri: BOARD_URI }), /not found/i);
+  });
+
+  it("is served by the built bin from dist/, and turned off by --no-ui or CODER_TASKS_MCP_UI=0", async () => {
+    assert.equal(parseCli([], {}).ui, true);
+    assert.equal(parseCli([], { CODER_TASKS_MCP_UI: "false" }).ui, false);
+    const cases: Array<[string[], Record<string, string>, boolean]> = [
+      [["--demo"], {}, true],
+      [["--demo", "--no-ui"], {}, false],
+      [["--demo"], { CODER_TASKS_MCP_UI: "0" }, false],
+    ];
+    for (const [args, env, ui] of cases) {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: ["dist/index.js", ...args],
+        env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", ...env },
+        stderr: "ignore",
+      });
+      const client = new Client({ name: "bin", version: "1" });
+      await client.connect(transport);
+      try {
+        const { tools } = await client.listTools();
+        const named = tools.filter((t) => t._meta).map((t) => t.name);
+        assert.deepEqual(named, ui ? ["coder_list_tasks", "coder_get_task"] : [], `${args.join(" ")} ${JSON.stringify(env)}`);
+        if (ui) assert.match(await viewHtml(client), /<meta name="coder-tasks-tools" content="coder_list_tasks,/);
+        else await assert.rejects(client.readResource({ uri: BOARD_URI }), /not found/i);
+      } finally {
+        await client.close();
+      }
+    }
   });
 });

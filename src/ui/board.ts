@@ -153,7 +153,10 @@ const visible = () => !stopped && onScreen && document.visibilityState === "visi
 function schedule(reset = false): void {
   clearTimeout(timer);
   if (reset) interval = firstPoll;
-  if (!visible() || !source) return;
+  const on = visible() && source !== undefined;
+  // Shown on the page, so that whoever looks (a test, devtools) can tell whether the board is refreshing.
+  document.documentElement.dataset.refresh = on ? "on" : "off";
+  if (!on) return;
   timer = setTimeout(async () => {
     await refresh();
     interval = Math.min(interval * 1.5, maxPoll);
@@ -262,7 +265,7 @@ app.ontoolresult = (result) => {
 app.onhostcontextchanged = (context) => applyContext({ ...app.getHostContext(), ...context });
 app.onteardown = async () => {
   stopped = true;
-  clearTimeout(timer);
+  schedule();
   return {};
 };
 
