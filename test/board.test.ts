@@ -193,9 +193,13 @@ async function settled({ page, view }: Board): Promise<void> {
   await page.waitForFunction((h) => document.querySelector("iframe")?.clientHeight === h, height);
 }
 
-/** Resolves once `condition` holds, checking every few milliseconds. */
+/** Resolves once `condition` holds, checking every few milliseconds; gives up after a minute. */
 async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+  const deadline = Date.now() + 60_000;
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, "the board did not refresh within a minute");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /**
@@ -385,15 +389,16 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
       document.body.style.paddingBottom = "4000px";
       window.scrollTo(0, 4000);
     });
-    await view.waitForFunction(() => document.documentElement.dataset.refresh === "off");
+    // Polled on a timer: Chromium runs no animation frames in an off-screen cross-origin frame.
+    await view.waitForFunction(() => document.documentElement.dataset.refresh === "off", undefined, { polling: 50 });
     await quiet(reads);
     await page.evaluate(() => window.scrollTo(0, 0));
-    await view.waitForFunction(() => document.documentElement.dataset.refresh === "on");
+    await view.waitForFunction(() => document.documentElement.dataset.refresh === "on", undefined, { polling: 50 });
     const back = reads();
     await until(() => reads() > back);
 
     await page.evaluate(() => window.host.bridge.teardownResource({}));
-    await view.waitForFunction(() => document.documentElement.dataset.refresh === "off");
+    await view.waitForFunction(() => document.documentElement.dataset.refresh === "off", undefined, { polling: 50 });
     await quiet(reads);
   });
 
@@ -474,7 +479,11 @@ describe("task board on and off (--no-ui)", () => {
       try {
         const { tools } = await client.listTools();
         const named = tools.filter((t) => t._meta).map((t) => t.name);
-        assert.deepEqual(named, ui ? ["coder_list_tasks", "coder_get_task"] : [], `${args.join(" ")} ${JSON.stringify(env)}`);
+        assert.deepEqual(
+          named,
+          ui ? ["coder_list_tasks", "coder_get_task"] : [],
+          `${args.join(" ")} ${JSON.stringify(env)}`,
+        );
         if (ui) assert.match(await viewHtml(client), /<meta name="coder-tasks-tools" content="coder_list_tasks,/);
         else await assert.rejects(client.readResource({ uri: BOARD_URI }), /not found/i);
       } finally {

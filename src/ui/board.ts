@@ -15,7 +15,10 @@ const LOG_PAGE = 30;
 
 const setting = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? "";
 const tools = new Set(setting("coder-tasks-tools").split(",").filter(Boolean));
-const [firstPoll = 1000, maxPoll = 5000] = setting("coder-tasks-poll").split(",").map(Number).filter(Number.isFinite);
+const [firstPoll = 1000, maxPoll = 5000] = setting("coder-tasks-poll")
+  .split(",")
+  .map(Number)
+  .filter((ms) => ms > 0);
 const can = (tool: string) => tools.has(tool);
 
 const ui = {

@@ -55,8 +55,27 @@ export interface Clock {
   locale?: string;
 }
 
-function time(iso: string, clock: Clock, label: string): HTMLElement {
-  return el("time", { text: `${label} ${ago(iso, clock.now, clock.locale)}`, attrs: { datetime: iso }, title: iso });
+function time(iso: string, clock: Clock, label = ""): HTMLElement {
+  const node = el("time", { attrs: { datetime: iso, "data-label": label }, title: iso });
+  node.textContent = `${label} ${ago(iso, clock.now, clock.locale)}`.trim();
+  return node;
+}
+
+// What each list last showed: a refresh that brings nothing new only moves its times on, so that focus, text
+// selection and scrolling survive.
+const shown = new WeakMap<HTMLElement, string>();
+
+function unchanged(list: HTMLElement, data: unknown, clock: Clock): boolean {
+  const signature = JSON.stringify(data);
+  if (shown.get(list) !== signature) {
+    shown.set(list, signature);
+    return false;
+  }
+  for (const node of list.querySelectorAll<HTMLElement>("time[datetime]")) {
+    const label = node.dataset.label ?? "";
+    node.textContent = `${label} ${ago(node.getAttribute("datetime") ?? "", clock.now, clock.locale)}`.trim();
+  }
+  return true;
 }
 
 /** The task list: one button per task, so that Tab, Enter and the arrow keys reach every one. */
@@ -67,6 +86,7 @@ export function renderTasks(
   clock: Clock,
   onSelect: (id: string) => void,
 ): void {
+  if (unchanged(list, [rows, selected], clock)) return;
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.id;
   list.replaceChildren(
     ...rows.map((row) => {
@@ -97,6 +117,7 @@ export function renderTasks(
 
 /** Entries newest first; URLs in them are buttons that ask the host to open the link. */
 export function renderLog(list: HTMLElement, entries: LogEntry[], clock: Clock, open: (url: string) => void): void {
+  if (unchanged(list, entries, clock)) return;
   list.replaceChildren(
     ...entries.map((entry) => {
       const content = el("div", { class: "content" });
@@ -113,7 +134,7 @@ export function renderLog(list: HTMLElement, entries: LogEntry[], clock: Clock, 
         });
         content.append(link);
       }
-      const cut = entry.cut_chars ? ` · ${entry.cut_chars} characters cut` : "";
+      const cut = entry.cut_chars ? `${entry.cut_chars} characters cut` : "";
       return el(
         "li",
         { class: `entry ${entry.type === "input" ? "input" : "output"}`, attrs: { "data-id": String(entry.id) } },
@@ -121,7 +142,9 @@ export function renderLog(list: HTMLElement, entries: LogEntry[], clock: Clock, 
           "div",
           { class: "entry-head" },
           el("span", { class: "who", text: entry.type === "input" ? "Input" : "Agent" }),
-          el("span", { class: "muted", text: `#${entry.id} · ${ago(entry.time, clock.now, clock.locale)}${cut}` }),
+          el("span", { class: "muted", text: `#${entry.id}` }),
+          time(entry.time, clock),
+          el("span", { class: "muted", text: cut }),
         ),
         content,
       );
