@@ -138,9 +138,13 @@ interface Board {
   close(): Promise<void>;
 }
 
-/** A host page showing the board for one coder_list_tasks result of a server built with `options`. */
-async function openBoard(browser: BrowserContext, fake: FakeCoder, options: { tools?: ToolSelection } = {}) {
-  const served = await serve(fake, options);
+/** A host page showing the board for one result of `call` (default coder_list_tasks), from a server built with `tools`. */
+async function openBoard(
+  browser: BrowserContext,
+  fake: FakeCoder,
+  options: { tools?: ToolSelection; call?: { name: string; arguments: Record<string, unknown> } } = {},
+) {
+  const served = await serve(fake, { tools: options.tools });
   const html = await viewHtml(served.client);
   const js = await hostScript;
   const sandbox = await site((path) =>
@@ -167,11 +171,15 @@ async function openBoard(browser: BrowserContext, fake: FakeCoder, options: { to
   await page.evaluate(() => window.host.ready);
   const view = page.frames().find((f) => f.url().startsWith(sandbox.origin));
   assert.ok(view, "the view's frame");
-  const result = (await served.client.callTool({ name: "coder_list_tasks", arguments: {} })) as CallToolResult;
-  await page.evaluate(async (r) => {
-    await window.host.bridge.sendToolInput({ arguments: {} });
-    await window.host.bridge.sendToolResult(r);
-  }, result);
+  const call = options.call ?? { name: "coder_list_tasks", arguments: {} };
+  const result = (await served.client.callTool(call)) as CallToolResult;
+  await page.evaluate(
+    async ({ input, r }) => {
+      await window.host.bridge.sendToolInput({ arguments: input });
+      await window.host.bridge.sendToolResult(r);
+    },
+    { input: call.arguments, r: result },
+  );
   return {
     page,
     view,
@@ -365,6 +373,31 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
     assert.ok(await view.locator("#pause").isHidden());
   });
 
+  it("sends input to the agent through the coder_send_task_input tool", async () => {
+    const { page, view } = board;
+    await view.locator('button.task:has-text("write-docs")').click();
+    await view.locator("#input").fill("Add an example for coder_wait_for_task.");
+    await view.locator("#input").focus();
+    await page.keyboard.press("Control+Enter");
+    await view.locator("#input").and(view.locator(":placeholder-shown")).waitFor();
+    assert.deepEqual(fake.sentInputs("write-docs"), ["Add an example for coder_wait_for_task."]);
+  });
+
+  it("picks up a new task on refresh, and pages its log back with before_id", async () => {
+    const { view, served } = board;
+    const logs = Array.from({ length: 45 }, (_, i) => ({ type: "output" as const, content: `step ${i + 1}` }));
+    fake.addTask({ name: "long-run", displayName: "Migrate the billing tables", logs });
+    await view.locator('button.task:has-text("long-run")').click();
+    await view.locator("#log li.entry").nth(29).waitFor();
+    assert.equal(await view.locator("#log li.entry").count(), 30);
+    assert.match((await view.locator("#log li.entry").first().textContent()) ?? "", /step 45/);
+    await view.locator("#older", { hasText: "(15)" }).click();
+    await view.locator("#log li.entry").nth(44).waitFor();
+    assert.ok(await view.locator("#older").isHidden(), "nothing older left");
+    assert.match((await view.locator("#log li.entry").last().textContent()) ?? "", /step 1$/);
+    assert.ok(served.calls.filter((c) => c === "coder_get_task_logs").length >= 2);
+  });
+
   it("asks before deleting, and deletes only when confirmed", async () => {
     const { view, served } = board;
     await view.locator('button.task:has-text("flaky-ci")').click();
@@ -402,12 +435,16 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
     await quiet(reads);
   });
 
-  it("offers no button for a tool the server does not serve (--read-only)", async () => {
-    const readOnly = await openBoard(browser, fake, { tools: { readOnly: true, exclude: [] } });
+  it("opens on one task for a coder_get_task result, with no button for a tool not served (--read-only)", async () => {
+    const readOnly = await openBoard(browser, fake, {
+      tools: { readOnly: true, exclude: [] },
+      call: { name: "coder_get_task", arguments: { task_id: "write-docs" } },
+    });
     try {
       const { view } = readOnly;
-      await view.locator('button.task:has-text("write-docs")').click();
       await view.locator("#d-title", { hasText: "Document the tasks API" }).waitFor();
+      await view.locator("#log li.entry").first().waitFor();
+      assert.equal(await view.locator("button.task").count(), 1);
       assert.ok(await view.locator("#log-section").isVisible(), "reading the log is allowed");
       for (const id of ["#pause", "#resume", "#delete", "#send"]) {
         assert.ok(await view.locator(id).isHidden(), `${id} hidden`);
