@@ -13,6 +13,8 @@ export interface CliOptions {
   port: number;
   tools: ToolSelection;
   resourceLinks: boolean;
+  /** Offer the task board to clients that render MCP Apps views. */
+  ui: boolean;
 }
 
 export class CliError extends Error {
@@ -31,6 +33,7 @@ Options:
   --exclude-tools a,b    Do not serve these tools.
   --resource-links       Add resource_link content to tool results (also CODER_TASKS_MCP_RESOURCE_LINKS=1);
                          the resource URIs are in the structured result either way.
+  --no-ui                Do not offer the task board view (also CODER_TASKS_MCP_UI=0).
   --demo                 Serve a simulated Coder deployment started in this process (no Coder needed).
   --http                 Serve MCP over Streamable HTTP at /mcp instead of stdio.
   --host HOST            Address for --http (default 127.0.0.1).
@@ -40,7 +43,7 @@ Options:
 
 Environment: CODER_URL, CODER_SESSION_TOKEN (or the coder CLI's login), CODER_CONFIG_DIR,
 CODER_TASKS_MCP_TIMEOUT_SECONDS, CODER_TASKS_MCP_LOG_MAX_CHARS, CODER_TASKS_MCP_POLL_SECONDS,
-CODER_TASKS_MCP_RESOURCE_LINKS, CODER_TASKS_MCP_HTTP_TOKEN. See the README.`;
+CODER_TASKS_MCP_RESOURCE_LINKS, CODER_TASKS_MCP_HTTP_TOKEN, CODER_TASKS_MCP_UI. See the README.`;
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
@@ -77,6 +80,9 @@ export function parseCli(argv: string[], env: Env): CliOptions {
       exclude: list(values["exclude-tools"]) ?? [],
     },
     resourceLinks: values["resource-links"] ?? false,
+    ui:
+      !(values["no-ui"] ?? false) &&
+      !["0", "false", "off", "no"].includes(env.CODER_TASKS_MCP_UI?.trim().toLowerCase() ?? ""),
   };
 }
 
@@ -92,6 +98,7 @@ function parse(argv: string[]) {
       tools: { type: "string" },
       "exclude-tools": { type: "string" },
       "resource-links": { type: "boolean" },
+      "no-ui": { type: "boolean" },
       demo: { type: "boolean" },
       http: { type: "boolean" },
       host: { type: "string" },

@@ -66,6 +66,7 @@ if (cli.http) {
     version: VERSION,
     tools: cli.tools,
     demo: cli.demo,
+    ui: cli.ui,
     host: cli.host,
     port: cli.port,
     bearerToken: process.env.CODER_TASKS_MCP_HTTP_TOKEN,
@@ -91,7 +92,7 @@ if (cli.http) {
 
 let server: ReturnType<typeof createServer>;
 try {
-  server = createServer({ config, coder, redact, version: VERSION, tools: cli.tools, demo: cli.demo });
+  server = createServer({ config, coder, redact, version: VERSION, tools: cli.tools, demo: cli.demo, ui: cli.ui });
 } catch (err) {
   log(`coder-tasks-mcp: ${(err as Error).message}`);
   process.exit(2);

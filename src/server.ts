@@ -3,11 +3,12 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CoderClient, type LogLevel } from "./coder/client.js";
 import { NotConfiguredError } from "./coder/errors.js";
-import type { WaitTiming } from "./coder/wait.js";
+import { DEFAULT_WAIT_TIMING, type WaitTiming } from "./coder/wait.js";
 import type { Config } from "./config.js";
 import { registerPrompts } from "./prompts/index.js";
 import type { Redact } from "./redact.js";
 import { registerResources } from "./resources/index.js";
+import { registerBoard } from "./resources/ui-board.js";
 import { registerTools } from "./tools/define.js";
 import { TOOLS } from "./tools/index.js";
 import { ALL_TOOLS, selectTools, type ToolSelection } from "./tools/select.js";
@@ -36,6 +37,8 @@ export interface ServerDeps {
   tools?: ToolSelection;
   /** Serving the simulated deployment of --demo. */
   demo?: boolean;
+  /** Offer the task board (MCP Apps) to clients that render it; false (--no-ui) serves exactly as without it. */
+  ui?: boolean;
 }
 
 export function createServer(deps: ServerDeps): McpServer {
@@ -56,7 +59,10 @@ export function createServer(deps: ServerDeps): McpServer {
     server.server.sendLoggingMessage({ level, logger: "coder", data: deps.redact(message) }).catch(() => {});
   };
 
-  registerTools(server, TOOLS, selectTools(TOOLS, deps.tools ?? ALL_TOOLS), {
+  const ui = deps.ui !== false;
+  const enabled = selectTools(TOOLS, deps.tools ?? ALL_TOOLS);
+  const tools = ui ? TOOLS : TOOLS.map(({ _meta, ...tool }) => tool);
+  registerTools(server, tools, enabled, {
     coder,
     redact: deps.redact,
     settings: {
@@ -72,6 +78,10 @@ export function createServer(deps: ServerDeps): McpServer {
     pollIntervalMs: deps.config.pollIntervalMs,
     warn: (message) => log("warning", message),
   });
+  if (ui) {
+    const timing = deps.waitTiming ?? DEFAULT_WAIT_TIMING;
+    registerBoard(server, { enabledTools: enabled, pollMs: { first: timing.firstPollMs, max: timing.maxPollMs } });
+  }
   registerPrompts(server, { coder, redact: deps.redact, logMaxChars: deps.config.logMaxChars });
   const connect = server.connect.bind(server);
   server.connect = (transport) => connect(withoutErrorPrefix(transport));

@@ -50,6 +50,8 @@ export interface ToolDef<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   untrusted?: string;
   /** Resources the result names, sent as resource_link content when enabled (the URIs are in the result too). */
   links?(value: z.infer<z.ZodObject<O>>): TaskLink[];
+  /** The tool definition's _meta (e.g. the MCP Apps view its results carry). */
+  _meta?: Record<string, unknown>;
 }
 
 export type AnyTool = ToolDef<z.ZodRawShape, z.ZodRawShape>;
@@ -87,6 +89,7 @@ export function registerTools(
         inputSchema: z.strictObject(lenientShape(tool.input)),
         outputSchema: z.looseObject(tool.output),
         annotations: tool.annotations,
+        _meta: tool._meta,
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         try {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseUser } from "../coder/identifiers.js";
 import { taskLink } from "../format/task-uris.js";
+import { BOARD_TOOL_META } from "../resources/ui-meta.js";
 import { defineTool } from "./define.js";
 import { blankAsAbsent } from "./lenient.js";
 import { statusArg, summarizeTask, TaskSummarySchema, userArg } from "./shapes.js";
@@ -27,6 +28,7 @@ export const listTasks = defineTool({
   },
   untrusted: "Each task's message",
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  _meta: BOARD_TOOL_META,
   links: ({ tasks }) => tasks.map((t) => taskLink(t)),
   async handler({ user, status, organization }, { coder, signal }) {
     const owner = parseUser(user ?? "me");
