@@ -4,14 +4,15 @@ import { TaskRoutes } from "./deployment.js";
 import { TaskNotFoundError } from "./errors.js";
 import { HttpCore, type HttpOptions, type LogLevel } from "./http.js";
 import { isUuid, parseTaskIdentifier, type TaskRef } from "./identifiers.js";
+import { scanTaskLogs, type TaskLogsMeta } from "./log-stream.js";
 import {
   type BuildInfo,
   BuildResponseSchema,
   type Preset,
   PresetListSchema,
   type Task,
+  type TaskLogEntry,
   type TaskLogs,
-  TaskLogsSchema,
   TaskSchema,
   type TaskStatus,
   TasksListSchema,
@@ -45,6 +46,19 @@ export interface CreateTaskRequest {
 }
 
 type Signal = { signal?: AbortSignal };
+
+/** Keeps what it needs of a log read entry by entry, then gives its result. */
+export interface LogSink<R> {
+  add(entry: TaskLogEntry): void;
+  finish(meta: TaskLogsMeta): R;
+}
+
+/**
+ * A log's body is streamed, so memory follows what the sink keeps, not the log: a live log is every message of the
+ * agent's conversation, unpaginated. Its byte limit is therefore this many times the usual one; it still ends an
+ * endless answer.
+ */
+const LOG_LIMIT_FACTOR = 8;
 
 export class CoderClient {
   private readonly http: HttpCore;
@@ -149,13 +163,31 @@ export class CoderClient {
     return res.workspace_build;
   }
 
-  getTaskLogs(ref: TaskRef, opts: Signal = {}): Promise<TaskLogs> {
+  /** Reads a task's log into a sink made afresh for each attempt (a failed read may be tried again). */
+  readTaskLogs<R>(ref: TaskRef, sink: () => LogSink<R>, opts: Signal = {}): Promise<R> {
     return this.routes.request([ref.owner, ref.task, "logs"], {
       method: "GET",
       expect: 200,
-      schema: TaskLogsSchema,
+      stream: async (chunks) => {
+        const s = sink();
+        const meta = await scanTaskLogs(chunks, (entry) => s.add(entry));
+        return s.finish(meta);
+      },
+      limitFactor: LOG_LIMIT_FACTOR,
       ...opts,
     });
+  }
+
+  /** The whole log; prefer readTaskLogs with a sink that keeps less. */
+  getTaskLogs(ref: TaskRef, opts: Signal = {}): Promise<TaskLogs> {
+    return this.readTaskLogs(
+      ref,
+      () => {
+        const logs: TaskLogEntry[] = [];
+        return { add: (entry) => logs.push(entry), finish: (meta) => ({ ...meta, logs }) };
+      },
+      opts,
+    );
   }
 
   /** Templates matching a `q` search, e.g. `has-ai-task:true` or `exact_name:"x"`. */

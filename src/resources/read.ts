@@ -4,7 +4,7 @@ import type { CoderClient } from "../coder/client.js";
 import { CoderApiError, InvalidInputError, TaskNotFoundError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
 import { errorText } from "../format/error-text.js";
-import { logWindow } from "../format/log-window.js";
+import { windowSink } from "../format/log-window.js";
 import { logsMarkdown } from "../format/logs-markdown.js";
 import { identifierOf, parseTaskUri } from "../format/task-uris.js";
 import { cleanDeep } from "../format/untrusted.js";
@@ -32,12 +32,15 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
       const json = JSON.stringify(cleanDeep(task), null, 2);
       return { contents: [{ uri, mimeType: "application/json", text: deps.redact(json) }] };
     }
-    const logs = await coder.getTaskLogs(refOf(task), { signal });
-    const window = logWindow(logs.logs, {
-      limit: Number.POSITIVE_INFINITY,
-      maxChars: deps.logMaxChars,
-      maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, deps.logMaxChars),
-    });
+    const { window, ...logs } = await coder.readTaskLogs(
+      refOf(task),
+      windowSink({
+        limit: Number.POSITIVE_INFINITY,
+        maxChars: deps.logMaxChars,
+        maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, deps.logMaxChars),
+      }),
+      { signal },
+    );
     const text = logsMarkdown(cleanDeep(task), logs, cleanDeep(window));
     return { contents: [{ uri, mimeType: "text/markdown", text: deps.redact(text) }] };
   } catch (err) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { refOf } from "../coder/identifiers.js";
-import { logWindow } from "../format/log-window.js";
+import { windowSink } from "../format/log-window.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { taskIdArg } from "./shapes.js";
@@ -61,15 +61,18 @@ export const getTaskLogs = defineTool({
   links: (r) => [taskLink(r, true)],
   async handler({ task_id, limit, type, before_id, after_id }, { coder, signal, settings }) {
     const task = await coder.resolveTask(task_id, { signal });
-    const logs = await coder.getTaskLogs(refOf(task), { signal });
-    const window = logWindow(logs.logs, {
-      limit: limit ?? LIMIT_DEFAULT,
-      type,
-      beforeId: before_id,
-      afterId: after_id,
-      maxChars: settings.logMaxChars,
-      maxEntryChars: Math.min(ENTRY_MAX_CHARS, settings.logMaxChars),
-    });
+    const { window, ...logs } = await coder.readTaskLogs(
+      refOf(task),
+      windowSink({
+        limit: limit ?? LIMIT_DEFAULT,
+        type,
+        beforeId: before_id,
+        afterId: after_id,
+        maxChars: settings.logMaxChars,
+        maxEntryChars: Math.min(ENTRY_MAX_CHARS, settings.logMaxChars),
+      }),
+      { signal },
+    );
     const first = window.entries[0]?.id;
     const last = window.entries.at(-1)?.id;
     const more = [
