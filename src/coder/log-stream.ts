@@ -17,6 +17,8 @@ const CLOSE_ARRAY = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const KEY_MAX = 64;
+/** Bytes besides the entries: two small fields in the contract; more is not a log, and would all be held. */
+const REST_MAX = 1024 * 1024;
 
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
@@ -27,6 +29,12 @@ export async function scanTaskLogs(
 ): Promise<TaskLogsMeta> {
   // The body with the logs array emptied; parsed at the end.
   const skeleton: Buffer[] = [];
+  let skeletonBytes = 0;
+  const keep = (part: Buffer) => {
+    skeletonBytes += part.length;
+    if (skeletonBytes > REST_MAX) throw new BodyFormatError("over 1 MiB besides the log entries", false);
+    skeleton.push(part);
+  };
   // The bytes of the entry being read, from earlier chunks.
   let entryParts: Buffer[] = [];
   let entryStart = -1;
@@ -117,7 +125,7 @@ export async function scanTaskLogs(
         if (depth === 2 && b === OPEN_ARRAY && afterColon && lastKey === "logs") {
           inLogs = true;
           expect = "first";
-          skeleton.push(chunk.subarray(segment, i + 1));
+          keep(chunk.subarray(segment, i + 1));
           segment = -1;
         }
         afterColon = false;
@@ -139,7 +147,7 @@ export async function scanTaskLogs(
         else if (b === COMMA) afterColon = false;
       }
     }
-    if (segment !== -1) skeleton.push(segment === 0 ? chunk : chunk.subarray(segment));
+    if (segment !== -1) keep(segment === 0 ? chunk : chunk.subarray(segment));
     if (entryStart !== -1) entryParts.push(chunk.subarray(entryStart));
     if (stringStart !== -1) keyParts.push(chunk.subarray(stringStart));
   }
