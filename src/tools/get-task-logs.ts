@@ -12,9 +12,9 @@ export const getTaskLogs = defineTool({
   name: "coder_get_task_logs",
   title: "Read a Coder task's log",
   description:
-    "Read a task's conversation (inputs to its agent and its output), ending with the newest entry. Capped: whole " +
-    "entries from the end, long ones cut in the middle; older/newer count what was left out (page with before_id / " +
-    "after_id). A paused task shows the snapshot taken when it paused.",
+    "Read a task's conversation (inputs to its agent and its output), newest last. Capped: whole entries from the " +
+    "end, long ones cut in the middle; older/newer count the rest (page with before_id/after_id). A paused task " +
+    "shows its snapshot.",
   input: {
     task_id: taskIdArg,
     limit: z.number().int().min(1).max(1000).optional().describe(`Entries at most (default ${LIMIT_DEFAULT}).`),

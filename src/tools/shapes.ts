@@ -25,7 +25,7 @@ export const TaskSummarySchema = z.object({
   id: z.string(),
   owner: z.string().describe("Owner's username."),
   name: z.string().describe("Task name; owner/name identifies the task."),
-  display_name: z.string().optional(),
+  display_name: z.string().optional().describe("A title, when it differs from the name."),
   status: TaskStatusSchema,
   state: z.string().nullable().describe("What the agent last reported: working, idle, complete or failed."),
   message: z.string().nullable().describe("The agent's last status message."),
@@ -40,7 +40,7 @@ export function summarizeTask(task: Task): TaskSummary {
     id: task.id,
     owner: task.owner_name,
     name: task.name,
-    ...(task.display_name ? { display_name: task.display_name } : {}),
+    ...(task.display_name && task.display_name !== task.name ? { display_name: task.display_name } : {}),
     status: task.status,
     state: task.current_state?.state ?? null,
     message: task.current_state?.message || null,
@@ -48,6 +48,61 @@ export function summarizeTask(task: Task): TaskSummary {
     created_at: task.created_at,
     updated_at: task.updated_at,
   };
+}
+
+export const detailArg = z
+  .enum(["compact", "full"])
+  .describe("full adds Coder's internal IDs and fields.");
+
+/** A task as get and create return it: the summary, what to do next, and Coder's other fields when asked. */
+export const TaskViewSchema = TaskSummarySchema.extend({
+  next: z.string().describe("What to do next with this task."),
+});
+export type TaskView = z.infer<typeof TaskViewSchema> & Record<string, unknown>;
+
+// Shown by the summary under other names, or not at all.
+const SUMMARIZED = new Set([
+  "id",
+  "owner_name",
+  "name",
+  "display_name",
+  "status",
+  "current_state",
+  "template_display_name",
+  "created_at",
+  "updated_at",
+]);
+
+export function taskView(task: Task, detail: "compact" | "full" = "compact"): TaskView {
+  const view: TaskView = { ...summarizeTask(task), next: nextStep(task) };
+  if (detail === "compact") return view;
+  for (const [key, value] of Object.entries(task)) {
+    if (!SUMMARIZED.has(key) && !(key === "template_name" && value === view.template)) view[key] = value;
+  }
+  if (task.current_state) view.state_at = task.current_state.timestamp;
+  if (task.current_state?.uri) view.state_uri = task.current_state.uri;
+  return view;
+}
+
+function nextStep(task: Task): string {
+  const state = task.current_state?.state;
+  switch (task.status) {
+    case "pending":
+    case "initializing":
+      return "Starting: wait with coder_wait_for_task.";
+    case "active":
+      if (state === "idle" || state === "complete") {
+        return "Turn over: read the answer with coder_get_task_logs; reply with coder_send_task_input.";
+      }
+      if (state === "failed") return "The agent failed: read why with coder_get_task_logs.";
+      return "Working: wait with coder_wait_for_task.";
+    case "paused":
+      return "Paused: coder_resume_task restarts it.";
+    case "error":
+      return "Its workspace failed: check it in Coder, or delete the task.";
+    default:
+      return "Coder cannot tell its state now: check again later.";
+  }
 }
 
 export const BuildSummarySchema = z.object({
