@@ -24,7 +24,7 @@ describe("creating tasks", () => {
     assert.equal(r.isError, false, r.text);
     assert.equal(r.data.task.name, "flaky-login");
     assert.equal(r.data.task.owner, "alice");
-    assert.equal(r.data.task.next, "Starting: wait with coder_wait_for_task.");
+    assert.equal(r.data.task.next, "Starting: call coder_wait_for_task.");
     assert.ok(["pending", "initializing"].includes(r.data.task.status));
     assert.equal(r.data.wait, undefined, "no waiting unless asked");
     const post = w.fake.requests.find((q) => q.method === "POST");

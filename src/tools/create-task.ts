@@ -40,7 +40,7 @@ export const createTask = defineTool({
       .describe("The new task as coder_get_task returns it; with wait, as the wait left it."),
     wait: WaitOutcomeSchema.optional(),
   },
-  untrusted: "The task's message and display_name",
+  untrusted: "Its message and display_name",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   links: ({ task }) => [taskLink(task)],
   async handler(args, ctx) {

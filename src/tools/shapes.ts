@@ -50,17 +50,20 @@ export function summarizeTask(task: Task): TaskSummary {
   };
 }
 
-export const detailArg = z
-  .enum(["compact", "full"])
-  .describe("full adds Coder's internal IDs and fields.");
+export const detailArg = z.enum(["compact", "full"]).describe("full adds Coder's internal IDs and fields.");
 
-/** A task as get and create return it: the summary, what to do next, and Coder's other fields when asked. */
-export const TaskViewSchema = TaskSummarySchema.extend({
+/**
+ * A task as get and create return it: the summary without what a model rarely needs (the creation time; state and
+ * message before the agent reports), what to do next, and Coder's other fields when asked.
+ */
+export const TaskViewSchema = TaskSummarySchema.omit({ created_at: true }).extend({
+  state: z.string().optional().describe("What the agent last reported: working, idle, complete or failed."),
+  message: z.string().optional().describe("The agent's last status message."),
   next: z.string().describe("What to do next with this task."),
 });
 export type TaskView = z.infer<typeof TaskViewSchema> & Record<string, unknown>;
 
-// Shown by the summary under other names, or not at all.
+// Shown by the view under other names, or not at all.
 const SUMMARIZED = new Set([
   "id",
   "owner_name",
@@ -69,12 +72,17 @@ const SUMMARIZED = new Set([
   "status",
   "current_state",
   "template_display_name",
-  "created_at",
   "updated_at",
 ]);
 
 export function taskView(task: Task, detail: "compact" | "full" = "compact"): TaskView {
-  const view: TaskView = { ...summarizeTask(task), next: nextStep(task) };
+  const { created_at: _, state, message, ...summary } = summarizeTask(task);
+  const view: TaskView = {
+    ...summary,
+    ...(state !== null ? { state } : {}),
+    ...(message !== null ? { message } : {}),
+    next: nextStep(task),
+  };
   if (detail === "compact") return view;
   for (const [key, value] of Object.entries(task)) {
     if (!SUMMARIZED.has(key) && !(key === "template_name" && value === view.template)) view[key] = value;
@@ -89,13 +97,13 @@ function nextStep(task: Task): string {
   switch (task.status) {
     case "pending":
     case "initializing":
-      return "Starting: wait with coder_wait_for_task.";
+      return "Starting: call coder_wait_for_task.";
     case "active":
       if (state === "idle" || state === "complete") {
-        return "Turn over: read the answer with coder_get_task_logs; reply with coder_send_task_input.";
+        return "Turn over: read coder_get_task_logs, reply with coder_send_task_input.";
       }
-      if (state === "failed") return "The agent failed: read why with coder_get_task_logs.";
-      return "Working: wait with coder_wait_for_task.";
+      if (state === "failed") return "Failed: read why in coder_get_task_logs.";
+      return "Working: call coder_wait_for_task.";
     case "paused":
       return "Paused: coder_resume_task restarts it.";
     case "error":
