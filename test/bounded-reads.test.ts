@@ -2,7 +2,7 @@
 // are not tried again, and leave the server serving.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type World, world } from "./harness.js";
+import { callTool, connect, type World, world } from "./harness.js";
 
 const MiB = 1024 * 1024;
 const CHUNK = "x".repeat(64 * 1024);
@@ -132,5 +132,20 @@ describe("bounded reads from Coder", () => {
     assert.equal((r.data as { deleted: boolean }).deleted, true);
     assert.equal(deletes(), 1);
     await stillServes();
+  });
+
+  it("names the variable when the limit is set out of range", async () => {
+    const c = await connect({
+      CODER_URL: w.fake.url,
+      CODER_SESSION_TOKEN: w.fake.token,
+      CODER_TASKS_MCP_MAX_BODY_MB: "0",
+    });
+    try {
+      const r = await callTool(c.client, "coder_list_tasks");
+      assert.equal(r.isError, true);
+      assert.match(r.text, /CODER_TASKS_MCP_MAX_BODY_MB must be a number from 1 to 4096 \(got "0"\)/);
+    } finally {
+      await c.close();
+    }
   });
 });
