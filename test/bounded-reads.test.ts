@@ -37,7 +37,10 @@ describe("bounded reads from Coder", () => {
     );
     const r = await w.call("coder_get_task", { task_id: "fix-login" });
     assert.equal(r.isError, true);
-    assert.match(r.text, /the body is larger than 4 MiB \(raise CODER_TASKS_MCP_MAX_BODY_MB/);
+    assert.match(
+      r.text,
+      /^Coder's answer was too large to read: GET \/api\/v2\/tasks\/me\/fix-login: the body is larger than 4 MiB \(raise CODER_TASKS_MCP_MAX_BODY_MB/,
+    );
     // A retry would have met the real answer and succeeded.
     assert.equal(requests(), 1);
     await stillServes();
@@ -132,6 +135,19 @@ describe("bounded reads from Coder", () => {
     assert.equal((r.data as { deleted: boolean }).deleted, true);
     assert.equal(deletes(), 1);
     await stillServes();
+  });
+
+  it("says a create whose answer was too large may have happened, and sends it once", async () => {
+    const creates = counter(/^\/api\/v2\/tasks\/[^/]+$/, "POST");
+    w.fake.injectFault(
+      { method: "POST", path: /^\/api\/v2\/tasks\/[^/]+$/ },
+      { status: 201, contentType: "application/json", body: CHUNK, repeat: (64 * MiB) / CHUNK.length },
+    );
+    const r = await w.call("coder_create_task", { input: "Fix the flaky login test" });
+    assert.equal(r.isError, true);
+    assert.match(r.text, /too large to read/);
+    assert.match(r.text, /The request may have reached Coder: check coder_list_tasks, whether the task exists/);
+    assert.equal(creates(), 1);
   });
 
   it("names the variable when the limit is set out of range", async () => {
