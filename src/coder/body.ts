@@ -2,7 +2,9 @@
 // acceptable: one past the limit is cut off (the socket dropped), and one that will be rejected anyway is read only
 // as far as an error message needs.
 import type { Dispatcher } from "undici";
+import type { z } from "zod";
 import { CoderContractError } from "./errors.js";
+import type { RequestSpec } from "./http.js";
 
 /** The environment variable that sets the limit, named in the error so that a user knows what to raise. */
 export const MAX_BODY_VARIABLE = "CODER_TASKS_MCP_MAX_BODY_MB";
@@ -95,4 +97,41 @@ export async function readCapped(body: Body, cap = REJECTED_BODY_CAP): Promise<{
   }
   // A multi-byte character cut at the end decodes as U+FFFD: harmless in a message.
   return { text: Buffer.concat(parts).toString("utf8"), cut };
+}
+
+/** A success body read by the request's own stream reader; its format errors become contract errors. */
+export async function readStream<T>(spec: RequestSpec<T>, path: string, chunks: AsyncIterable<Buffer>): Promise<T> {
+  try {
+    return await (spec.stream as NonNullable<RequestSpec<T>["stream"]>)(chunks);
+  } catch (err) {
+    if (!(err instanceof BodyFormatError)) throw err;
+    const problem = err.notJson
+      ? `the body is not JSON (${err.message})`
+      : `the body does not match the Coder API: ${err.message}`;
+    throw new CoderContractError(spec.method, path, problem, err.notJson);
+  }
+}
+
+/** A success body read whole: JSON, then the request's schema. */
+export function parseSuccess<T>(spec: RequestSpec<T>, path: string, text: string, contentType: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CoderContractError(
+      spec.method,
+      path,
+      `the body is not JSON (content-type "${contentType || "none"}", ${text.length} bytes)`,
+      true,
+    );
+  }
+  const parsed = (spec.schema as z.ZodType<T>).safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
+      .join("; ");
+    throw new CoderContractError(spec.method, path, `the body does not match the Coder API: ${issues}`);
+  }
+  return parsed.data;
 }

@@ -165,6 +165,23 @@ export class CoderClient {
 
   /** Reads a task's log into a sink made afresh for each attempt (a failed read may be tried again). */
   readTaskLogs<R>(ref: TaskRef, sink: () => LogSink<R>, opts: Signal = {}): Promise<R> {
+    return this.streamLogs(ref, sink, LOG_LIMIT_FACTOR, opts);
+  }
+
+  /** The whole log, held in memory: within the usual body limit. Prefer readTaskLogs with a sink that keeps less. */
+  getTaskLogs(ref: TaskRef, opts: Signal = {}): Promise<TaskLogs> {
+    return this.streamLogs(
+      ref,
+      () => {
+        const logs: TaskLogEntry[] = [];
+        return { add: (entry) => logs.push(entry), finish: (meta) => ({ ...meta, logs }) };
+      },
+      1,
+      opts,
+    );
+  }
+
+  private streamLogs<R>(ref: TaskRef, sink: () => LogSink<R>, limitFactor: number, opts: Signal): Promise<R> {
     return this.routes.request([ref.owner, ref.task, "logs"], {
       method: "GET",
       expect: 200,
@@ -173,21 +190,9 @@ export class CoderClient {
         const meta = await scanTaskLogs(chunks, (entry) => s.add(entry));
         return s.finish(meta);
       },
-      limitFactor: LOG_LIMIT_FACTOR,
+      limitFactor,
       ...opts,
     });
-  }
-
-  /** The whole log; prefer readTaskLogs with a sink that keeps less. */
-  getTaskLogs(ref: TaskRef, opts: Signal = {}): Promise<TaskLogs> {
-    return this.readTaskLogs(
-      ref,
-      () => {
-        const logs: TaskLogEntry[] = [];
-        return { add: (entry) => logs.push(entry), finish: (meta) => ({ ...meta, logs }) };
-      },
-      opts,
-    );
   }
 
   /** Templates matching a `q` search, e.g. `has-ai-task:true` or `exact_name:"x"`. */

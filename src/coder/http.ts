@@ -4,12 +4,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Pool } from "undici";
 import type { z } from "zod";
 import {
-  BodyFormatError,
   CoderBodyTooLargeError,
   DEFAULT_MAX_BODY_BYTES,
   limitedChunks,
+  parseSuccess,
   readCapped,
   readLimited,
+  readStream,
 } from "./body.js";
 import {
   CoderApiError,
@@ -223,41 +224,6 @@ class CallSignal {
     clearTimeout(this.timer);
     this.caller?.removeEventListener("abort", this.onCallerAbort);
   }
-}
-
-async function readStream<T>(spec: RequestSpec<T>, path: string, chunks: AsyncIterable<Buffer>): Promise<T> {
-  try {
-    return await (spec.stream as NonNullable<RequestSpec<T>["stream"]>)(chunks);
-  } catch (err) {
-    if (!(err instanceof BodyFormatError)) throw err;
-    const problem = err.notJson
-      ? `the body is not JSON (${err.message})`
-      : `the body does not match the Coder API: ${err.message}`;
-    throw new CoderContractError(spec.method, path, problem, err.notJson);
-  }
-}
-
-function parseSuccess<T>(spec: RequestSpec<T>, path: string, text: string, contentType: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new CoderContractError(
-      spec.method,
-      path,
-      `the body is not JSON (content-type "${contentType || "none"}", ${text.length} bytes)`,
-      true,
-    );
-  }
-  const parsed = (spec.schema as z.ZodType<T>).safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
-      .join("; ");
-    throw new CoderContractError(spec.method, path, `the body does not match the Coder API: ${issues}`);
-  }
-  return parsed.data;
 }
 
 type Headers = Record<string, string | string[] | undefined>;
