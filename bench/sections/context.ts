@@ -57,6 +57,8 @@ const TYPICAL: Array<{
   },
   { tool: "coder_send_task_input", args: { task_id: "bench-task-2", input: "Also add a regression test." } },
   { tool: "coder_pause_task", args: { task_id: "bench-task-4" } },
+  { tool: "coder_update_task_input", args: { task_id: "ctx-paused", input: "Fix the flaky test; leave CI alone." } },
+  { tool: "coder_resume_task", args: { task_id: "ctx-paused" } },
   {
     tool: "coder_delete_task",
     args: { task_id: "bench-task-5" },
@@ -82,6 +84,7 @@ async function rawBytes(fake: FakeCoder, paths: Iterable<string>): Promise<numbe
 async function perToolResults(fake: FakeCoder, child: RpcChild): Promise<{ rows: Row[]; data: unknown[] }> {
   const rows: Row[] = [];
   const data: unknown[] = [];
+  fake.addTask({ name: "ctx-paused", status: "paused", prompt: "Fix the flaky test in the payments service." });
   for (const call of TYPICAL) {
     const label = call.label ?? call.tool;
     const before = call.rawBefore && call.raw ? await rawBytes(fake, call.raw) : undefined;
