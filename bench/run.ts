@@ -1,7 +1,7 @@
 // The benchmark suite: runs each section, prints a table per section, writes bench/results.json. Run after
 // `npm run build` (it spawns dist/index.js): node --import tsx bench/run.ts
 // Knobs (env): BENCH_RUNS (start-up rounds, 20), BENCH_CALLS (per-call, 2000), BENCH_INFLIGHT (256),
-// BENCH_MEMORY_CALLS (20000), BENCH_LOG_RUNS (10), BENCH_SOAK_CALLS (20000), BENCH_ONLY (e.g. "startup,context").
+// BENCH_MEMORY_CALLS (20000), BENCH_SOAK_CALLS (20000), BENCH_ONLY (e.g. "startup,context").
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { machine, printSection, printTargets, resultsJson, type Section } from "./report.js";
@@ -27,7 +27,6 @@ const settings = {
   concurrencyRounds: num("BENCH_CONCURRENCY_ROUNDS", 5),
   memoryCalls: num("BENCH_MEMORY_CALLS", 20_000),
   logEntries: 10_000,
-  logRuns: num("BENCH_LOG_RUNS", 10),
   contextTasks: 20,
   soakCalls: num("BENCH_SOAK_CALLS", 20_000),
   // Every loop is bounded in time as well as count; the whole run is bounded by the watchdog below.
@@ -43,7 +42,7 @@ const SECTIONS: Array<[string, () => Promise<Section>]> = [
   ["perCall", () => perCall(settings.perCallCalls, settings.perCallBudgetMs)],
   ["concurrency", () => concurrency(settings.inFlight, settings.concurrencyRounds)],
   ["memory", () => memory(settings.memoryCalls, settings.memoryBudgetMs)],
-  ["largeLogs", () => largeLogs(settings.logEntries, settings.logRuns)],
+  ["largeLogs", () => largeLogs(settings.logEntries)],
   ["context", () => context(settings.contextTasks)],
   [
     "soak",

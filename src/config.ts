@@ -18,6 +18,8 @@ export interface Config {
   pollIntervalMs: number;
   /** Tool results also carry resource_link content (--resource-links, CODER_TASKS_MCP_RESOURCE_LINKS=1). */
   resourceLinks: boolean;
+  /** Bytes of one response body from Coder at most. */
+  maxBodyBytes: number;
   /** Why no request can be made, in words that say what to set; absent when configured. */
   problem?: string;
   /** What the user should know but that does not stop the server. */
@@ -29,6 +31,7 @@ export type Env = Record<string, string | undefined>;
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const DEFAULT_LOG_MAX_CHARS = 16_000;
 const DEFAULT_POLL_SECONDS = 5;
+const DEFAULT_MAX_BODY_MB = 32;
 
 /** The coder CLI's config dir (cli/config DefaultDir, kirsle/configdir). */
 export function coderConfigDir(env: Env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
@@ -91,6 +94,7 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
   const logMax = numberSetting(env, "CODER_TASKS_MCP_LOG_MAX_CHARS", DEFAULT_LOG_MAX_CHARS, 1000, 1_000_000);
   const poll = numberSetting(env, "CODER_TASKS_MCP_POLL_SECONDS", DEFAULT_POLL_SECONDS, 0.05, 3600);
   const links = booleanSetting(env, "CODER_TASKS_MCP_RESOURCE_LINKS");
+  const maxBody = numberSetting(env, "CODER_TASKS_MCP_MAX_BODY_MB", DEFAULT_MAX_BODY_MB, 1, 4096);
   const fileUrl = readTrimmed(join(configDir, "url"));
   const rawUrl = env.CODER_URL?.trim() || fileUrl;
   const urlFrom = env.CODER_URL?.trim() ? "CODER_URL" : `${join(configDir, "url")} (coder login)`;
@@ -100,6 +104,7 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
     logMaxChars: Math.floor(logMax.value),
     pollIntervalMs: poll.value * 1000,
     resourceLinks: links.value,
+    maxBodyBytes: Math.floor(maxBody.value * 1024 * 1024),
     warnings: [] as string[],
   };
 
@@ -148,6 +153,6 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
     coderUrl,
     token,
     source,
-    problem: timeout.problem ?? logMax.problem ?? poll.problem ?? links.problem,
+    problem: timeout.problem ?? logMax.problem ?? poll.problem ?? links.problem ?? maxBody.problem,
   };
 }

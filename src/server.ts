@@ -100,6 +100,7 @@ export function createCoderClient(config: Config, version: string): CoderClient 
     baseUrl: config.coderUrl,
     token: config.token,
     timeoutMs: config.timeoutMs,
+    maxBodyBytes: config.maxBodyBytes,
     userAgent: `coder-tasks-mcp/${version}`,
   });
 }

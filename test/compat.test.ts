@@ -255,7 +255,7 @@ describe("the arguments of Coder's former task tools", () => {
       user: "bob",
     });
     assert.equal(r.isError, false, r.text);
-    assert.equal(r.data.task.owner_name, "bob");
+    assert.equal(r.data.task.owner, "bob");
     const post = w.fake.requests.filter((q) => q.method === "POST").at(-1);
     assert.equal(post?.rawUrl, "/api/v2/tasks/bob");
     assert.deepEqual(JSON.parse(post?.body ?? "{}"), {
@@ -268,7 +268,7 @@ describe("the arguments of Coder's former task tools", () => {
   it("coder_get_task (for coder_get_task_status), coder_send_task_input, coder_get_task_logs, coder_delete_task: task_id and input", async () => {
     const status = await w.call("coder_get_task", { task_id: "fix-login" });
     assert.equal(status.data.status, "active");
-    assert.equal(status.data.current_state.state, "idle");
+    assert.equal(status.data.state, "idle");
     const sent = await w.call("coder_send_task_input", { task_id: "fix-login", input: "Also update the README" });
     assert.equal(sent.isError, false, sent.text);
     assert.deepEqual(w.fake.sentInputs("fix-login").at(-1), "Also update the README");

@@ -51,13 +51,24 @@ describe("task resources", () => {
     );
   });
 
-  it("reads a task by name, by ID and with encoded characters, as coder_get_task returns it", async () => {
-    const byTool = await w.call("coder_get_task", { task_id: "fix-login" });
+  it("reads a task by name, by ID and with encoded characters, in full as Coder returns it", async () => {
+    const byTool = await w.call("coder_get_task", { task_id: "fix-login", detail: "full" });
     const byName = await w.client.readResource({ uri: "coder://tasks/alice/fix-login" });
     assert.equal(byName.contents[0]?.mimeType, "application/json");
-    const { uri, ...task } = byTool.data;
-    assert.equal(uri, "coder://tasks/alice/fix-login");
-    assert.deepEqual(JSON.parse(textOf(byName)), task);
+    const task = JSON.parse(textOf(byName));
+    assert.deepEqual(
+      [task.id, task.owner_name, task.status, task.workspace_id, task.workspace_agent_id, task.initial_prompt],
+      [
+        byTool.data.id,
+        byTool.data.owner,
+        byTool.data.status,
+        byTool.data.workspace_id,
+        byTool.data.workspace_agent_id,
+        byTool.data.initial_prompt,
+      ],
+    );
+    assert.ok(task.workspace_id && task.organization_id);
+    assert.equal(byTool.data.uri, "coder://tasks/alice/fix-login");
     const byId = await w.client.readResource({ uri: `coder://tasks/alice/${byTool.data.id}` });
     assert.equal(JSON.parse(textOf(byId)).name, "fix-login");
     const encoded = await w.client.readResource({ uri: "coder://tasks/b%6Fb/BOBS%2Dtask" });

@@ -23,8 +23,8 @@ describe("creating tasks", () => {
     const r = await w.call("coder_create_task", { input: "Fix the flaky login test", name: "flaky-login" });
     assert.equal(r.isError, false, r.text);
     assert.equal(r.data.task.name, "flaky-login");
-    assert.equal(r.data.task.owner_name, "alice");
-    assert.equal(r.data.task.initial_prompt, "Fix the flaky login test");
+    assert.equal(r.data.task.owner, "alice");
+    assert.equal(r.data.task.next, "Starting: call coder_wait_for_task.");
     assert.ok(["pending", "initializing"].includes(r.data.task.status));
     assert.equal(r.data.wait, undefined, "no waiting unless asked");
     const post = w.fake.requests.find((q) => q.method === "POST");

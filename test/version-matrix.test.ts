@@ -178,7 +178,7 @@ for (const row of ROWS) {
       assert.equal(list.isError, false, list.text);
       assert.equal(list.data.tasks.find((t: { name: string }) => t.name === "broke")?.state, "failed");
       const got = await w.call("coder_get_task", { task_id: "broke" });
-      assert.equal(got.data.current_state.state, "failed", got.text);
+      assert.equal(got.data.state, "failed", got.text);
       const waited = await w.call("coder_wait_for_task", { task_id: "broke" });
       assert.deepEqual([waited.data.wait.outcome, waited.data.wait.note], ["reached", "The agent is failed."]);
       const read = await w.client.readResource({ uri: "coder://tasks/alice/broke" });
@@ -256,7 +256,7 @@ for (const row of ROWS) {
       w.fake.addTask({ name: "warming", status: "initializing" });
       const got = await w.call("coder_get_task", { task_id: "warming" });
       assert.equal(got.isError, false, got.text);
-      assert.equal(got.data.current_state?.state ?? null, row.v229 ? "working" : null);
+      assert.equal(got.data.state ?? null, row.v229 ? "working" : null);
       const list = await w.call("coder_list_tasks", { status: "initializing" });
       assert.deepEqual(
         list.data.tasks.map((t: { state: string | null }) => t.state),
@@ -364,9 +364,9 @@ describe("values no version sends yet, and rules of every version", () => {
     assert.deepEqual([list.data.tasks[0].status, list.data.tasks[0].state], ["hibernating", "pondering"]);
 
     w.fake.injectFault({ method: "GET", path: new RegExp(`/${id}$`) }, json(future));
-    const got = await w.call("coder_get_task", { task_id: id });
+    const got = await w.call("coder_get_task", { task_id: id, detail: "full" });
     assert.equal(got.isError, false, got.text);
-    assert.deepEqual([got.data.status, got.data.current_state.state], ["hibernating", "pondering"]);
+    assert.deepEqual([got.data.status, got.data.state], ["hibernating", "pondering"]);
     assert.deepEqual(got.data.brand_new_field, { nested: true });
 
     w.fake.injectFault({ method: "GET", path: new RegExp(`/${id}$`) }, json(future));

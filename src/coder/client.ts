@@ -4,6 +4,7 @@ import { TaskRoutes } from "./deployment.js";
 import { TaskNotFoundError } from "./errors.js";
 import { HttpCore, type HttpOptions, type LogLevel } from "./http.js";
 import { isUuid, parseTaskIdentifier, type TaskRef } from "./identifiers.js";
+import { scanTaskLogs, type TaskLogsMeta } from "./log-stream.js";
 import {
   type BuildInfo,
   BuildResponseSchema,
@@ -12,8 +13,8 @@ import {
   readTasks,
   type SkippedTask,
   type Task,
+  type TaskLogEntry,
   type TaskLogs,
-  TaskLogsSchema,
   TaskReadSchema,
   type TaskStatus,
   TasksListSchema,
@@ -54,6 +55,19 @@ export interface TaskList {
   /** Tasks Coder sent that could not be read, and why; the others are listed all the same. */
   skipped: SkippedTask[];
 }
+
+/** Keeps what it needs of a log read entry by entry, then gives its result. */
+export interface LogSink<R> {
+  add(entry: TaskLogEntry): void;
+  finish(meta: TaskLogsMeta): R;
+}
+
+/**
+ * A log's body is streamed, so memory follows what the sink keeps, not the log: a live log is every message of the
+ * agent's conversation, unpaginated. Its byte limit is therefore this many times the usual one; it still ends an
+ * endless answer.
+ */
+const LOG_LIMIT_FACTOR = 8;
 
 export class CoderClient {
   private readonly http: HttpCore;
@@ -172,11 +186,34 @@ export class CoderClient {
     return res.workspace_build;
   }
 
+  /** Reads a task's log into a sink made afresh for each attempt (a failed read may be tried again). */
+  readTaskLogs<R>(ref: TaskRef, sink: () => LogSink<R>, opts: Signal = {}): Promise<R> {
+    return this.streamLogs(ref, sink, LOG_LIMIT_FACTOR, opts);
+  }
+
+  /** The whole log, held in memory: within the usual body limit. Prefer readTaskLogs with a sink that keeps less. */
   getTaskLogs(ref: TaskRef, opts: Signal = {}): Promise<TaskLogs> {
+    return this.streamLogs(
+      ref,
+      () => {
+        const logs: TaskLogEntry[] = [];
+        return { add: (entry) => logs.push(entry), finish: (meta) => ({ ...meta, logs }) };
+      },
+      1,
+      opts,
+    );
+  }
+
+  private streamLogs<R>(ref: TaskRef, sink: () => LogSink<R>, limitFactor: number, opts: Signal): Promise<R> {
     return this.routes.request([ref.owner, ref.task, "logs"], {
       method: "GET",
       expect: 200,
-      schema: TaskLogsSchema,
+      stream: async (chunks) => {
+        const s = sink();
+        const meta = await scanTaskLogs(chunks, (entry) => s.add(entry));
+        return s.finish(meta);
+      },
+      limitFactor,
       ...opts,
     });
   }

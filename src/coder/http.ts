@@ -4,6 +4,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Pool } from "undici";
 import type { z } from "zod";
 import {
+  CoderBodyTooLargeError,
+  DEFAULT_MAX_BODY_BYTES,
+  limitedChunks,
+  parseSuccess,
+  readCapped,
+  readLimited,
+  readStream,
+} from "./body.js";
+import {
   CoderApiError,
   CoderContractError,
   CoderTimeoutError,
@@ -23,6 +32,8 @@ export interface HttpOptions {
   userAgent: string;
   /** Keep-alive connections to Coder at most. */
   connections?: number;
+  /** Bytes of one response body at most (DEFAULT_MAX_BODY_BYTES when absent). */
+  maxBodyBytes?: number;
   /** Where to report what a user may want to know (slow answers); never given the token. */
   log?: (level: LogLevel, message: string) => void;
 }
@@ -42,6 +53,10 @@ export interface RequestSpec<T> {
   expect: number;
   /** Schema of the success body; absent when Coder answers with no body (202/204). */
   schema?: z.ZodType<T>;
+  /** Reads the success body as it arrives, instead of `schema`; called afresh on every attempt. */
+  stream?: (chunks: AsyncIterable<Buffer>) => Promise<T>;
+  /** This many times the body limit, for a `stream` whose memory does not grow with the body. */
+  limitFactor?: number;
   signal?: AbortSignal;
 }
 
@@ -120,13 +135,31 @@ export class HttpCore {
     const pool = await this.connect();
     const res = await pool.request({ method: spec.method, path: path + search, headers, body, signal });
     this.reportSlow(performance.now() - started, spec.method, path);
-    if (res.statusCode === spec.expect && !spec.schema) {
+    const contentType = String(res.headers["content-type"] ?? "");
+    if (res.statusCode === spec.expect && !spec.schema && !spec.stream) {
+      // Discarded as it arrives; a long one is cut off with its socket (undici's dump limit).
       await res.body.dump();
       return undefined as T;
     }
-    const text = await res.body.text();
+    if (res.statusCode === spec.expect && (contentType === "" || /json/i.test(contentType))) {
+      const limit = (this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) * (spec.limitFactor ?? 1);
+      const chunks = limitedChunks(
+        res.body,
+        res.headers,
+        limit,
+        () => new CoderBodyTooLargeError(spec.method, path, limit),
+      );
+      if (spec.stream) return readStream(spec, path, chunks);
+      return parseSuccess(spec, path, await readLimited(chunks), contentType);
+    }
+    // Rejected whatever it says: only as much is read as a message needs.
+    const { text } = await readCapped(res.body);
     if (res.statusCode === spec.expect) {
-      return parseSuccess(spec, path, text, String(res.headers["content-type"] ?? ""));
+      throw new CoderContractError(
+        spec.method,
+        path,
+        `the body is not JSON (content-type "${contentType}": ${summarizeText(text).slice(0, 200)})`,
+      );
     }
     if (res.statusCode >= 200 && res.statusCode < 300) {
       throw new CoderContractError(spec.method, path, `expected status ${spec.expect}, got ${res.statusCode}`);
@@ -209,29 +242,6 @@ class CallSignal {
     clearTimeout(this.timer);
     this.caller?.removeEventListener("abort", this.onCallerAbort);
   }
-}
-
-function parseSuccess<T>(spec: RequestSpec<T>, path: string, text: string, contentType: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new CoderContractError(
-      spec.method,
-      path,
-      `the body is not JSON (content-type "${contentType || "none"}", ${text.length} bytes)`,
-      true,
-    );
-  }
-  const parsed = (spec.schema as z.ZodType<T>).safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
-      .join("; ");
-    throw new CoderContractError(spec.method, path, `the body does not match the Coder API: ${issues}`);
-  }
-  return parsed.data;
 }
 
 type Headers = Record<string, string | string[] | undefined>;

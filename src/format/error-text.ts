@@ -1,5 +1,6 @@
 // The one place that words failures for a model: what failed, Coder's own message, detail and field errors, and what
 // to do next. No stack traces; the caller redacts the token from the result.
+import { CoderBodyTooLargeError } from "../coder/body.js";
 import {
   CoderApiError,
   CoderContractError,
@@ -63,6 +64,9 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
       `Coder at ${err.origin} did not answer within ${err.timeoutMs / 1000} s (CODER_TASKS_MCP_TIMEOUT_SECONDS).`,
       ctx.writes ? uncertain(ctx, err) : "Try again; if it persists, the deployment is overloaded or unreachable.",
     );
+  }
+  if (err instanceof CoderBodyTooLargeError) {
+    return join(`Coder's answer was too large to read: ${err.message}.`, ctx.writes ? uncertain(ctx, err) : undefined);
   }
   if (err instanceof CoderContractError) {
     return join(

@@ -5,7 +5,7 @@ import { CoderApiError, InvalidInputError, NotConfiguredError, TaskNotFoundError
 import { refOf } from "../coder/identifiers.js";
 import { logsServed } from "../coder/logs.js";
 import { errorText } from "../format/error-text.js";
-import { logWindow } from "../format/log-window.js";
+import { windowSink } from "../format/log-window.js";
 import { logsMarkdown } from "../format/logs-markdown.js";
 import { identifierOf, parseTaskUri } from "../format/task-uris.js";
 import { cleanDeep } from "../format/untrusted.js";
@@ -37,12 +37,15 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
       const text = `# Log of task ${task.owner_name}/${task.name} (${task.status})\n\nCoder serves no log for it now: only an active task has a live log, and only Coder v2.31.1+ keep a snapshot for a paused, pending or initializing one.\n`;
       return { contents: [{ uri, mimeType: "text/markdown", text: deps.redact(cleanDeep(text)) }] };
     }
-    const logs = await coder.getTaskLogs(refOf(task), { signal });
-    const window = logWindow(logs.logs, {
-      limit: Number.POSITIVE_INFINITY,
-      maxChars: deps.logMaxChars,
-      maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, deps.logMaxChars),
-    });
+    const { window, ...logs } = await coder.readTaskLogs(
+      refOf(task),
+      windowSink({
+        limit: Number.POSITIVE_INFINITY,
+        maxChars: deps.logMaxChars,
+        maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, deps.logMaxChars),
+      }),
+      { signal },
+    );
     const text = logsMarkdown(cleanDeep(task), logs, cleanDeep(window));
     return { contents: [{ uri, mimeType: "text/markdown", text: deps.redact(text) }] };
   } catch (err) {

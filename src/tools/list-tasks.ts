@@ -10,9 +10,9 @@ export const listTasks = defineTool({
   name: "coder_list_tasks",
   title: "List Coder tasks",
   description:
-    "List Coder tasks (AI coding agents in Coder workspaces), newest first: id, owner/name, status and the agent's " +
-    "last state (working, idle, complete, failed) with its message. A task has finished its turn when status is " +
-    "active and state is idle, complete or failed. Then use coder_get_task or coder_get_task_logs.",
+    "List Coder tasks (AI coding agents in Coder workspaces), newest first: id, owner/name, status, the agent's last " +
+    "state and message. A turn is over when status is active and state is idle, complete or failed: then read " +
+    "coder_get_task_logs.",
   input: {
     user: blankAsAbsent(userArg.optional().describe('Whose tasks: "me" (default), a username or a user ID.')),
     status: blankAsAbsent(statusArg.optional()),

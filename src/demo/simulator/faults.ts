@@ -9,7 +9,16 @@ export interface FaultMatch {
 }
 
 export type Fault =
-  | { status: number; body?: string; contentType?: string; headers?: Record<string, string> }
+  | {
+      status: number;
+      body?: string;
+      contentType?: string;
+      headers?: Record<string, string>;
+      /** The body is sent this many times over, as the client reads it (Infinity: without end). */
+      repeat?: number;
+      /** Sent once, before the repeated body. */
+      head?: string;
+    }
   | { kind: "reset" }
   | { kind: "delay"; ms: number };
 

@@ -183,9 +183,26 @@ async function delay(ms: number, signal: AbortSignal): Promise<boolean> {
 
 /** A raw answer, as a proxy in front of Coder would give it: no codersdk.Response, no Coder header. */
 function sendFault(res: ServerResponse, fault: Extract<Fault, { status: number }>): void {
+  const body = Buffer.from(fault.body ?? "");
+  const head = Buffer.from(fault.head ?? "");
+  let left = fault.repeat ?? 1;
   res.writeHead(fault.status, {
     ...(fault.contentType ? { "Content-Type": fault.contentType } : {}),
+    // A body without end has no length: it goes chunked.
+    ...(Number.isFinite(left) ? { "Content-Length": String(head.length + body.length * left) } : {}),
     ...fault.headers,
   });
-  res.end(fault.body ?? "");
+  // Written as the client reads it, and given up when it goes away: a huge body never sits in memory.
+  const write = () => {
+    while (left > 0 && !res.destroyed) {
+      left -= 1;
+      if (!res.write(body)) return void res.once("drain", write);
+    }
+    if (!res.destroyed) res.end();
+  };
+  res.once("close", () => {
+    left = 0;
+  });
+  res.write(head);
+  write();
 }
