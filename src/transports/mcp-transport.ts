@@ -53,7 +53,7 @@ export class McpHttpTransport implements Transport {
     return finished;
   }
 
-  private post(req: IncomingMessage, res: ServerResponse, body: unknown): void {
+  private post(req: IncomingMessage, res: ServerResponse, body: unknown) {
     const checked = checkPost(req, body);
     if (!Array.isArray(checked)) return reply(req, res, checked.status, checked.code, checked.message);
     const initialize = checked.some((m) => "method" in m && m.method === "initialize");
@@ -61,7 +61,8 @@ export class McpHttpTransport implements Transport {
       if (this.initialized && this.sessionId !== undefined) {
         return reply(req, res, 400, -32600, "Invalid Request: Server already initialized");
       }
-      if (checked.length > 1) return reply(req, res, 400, -32600, "Invalid Request: Only one initialization request is allowed");
+      if (checked.length > 1)
+        return reply(req, res, 400, -32600, "Invalid Request: Only one initialization request is allowed");
       this.initialized = true;
     } else {
       if (!this.initialized) return reply(req, res, 400, -32000, "Bad Request: Server not initialized");
@@ -95,7 +96,7 @@ export class McpHttpTransport implements Transport {
     for (const m of checked) this.onmessage?.(m, extra);
   }
 
-  private get(req: IncomingMessage, res: ServerResponse): void {
+  private get(req: IncomingMessage, res: ServerResponse) {
     if (this.sessionId === undefined) {
       res.setHeader("Allow", "POST");
       return reply(req, res, 405, -32000, "Method Not Allowed: stateless mode has no stream; POST each request.");
@@ -113,7 +114,7 @@ export class McpHttpTransport implements Transport {
     });
   }
 
-  private delete(req: IncomingMessage, res: ServerResponse): void {
+  private delete(req: IncomingMessage, res: ServerResponse) {
     if (this.sessionId === undefined) {
       res.setHeader("Allow", "POST");
       return reply(req, res, 405, -32000, "Method Not Allowed: stateless mode has no session to end.");
