@@ -53,7 +53,7 @@ export class HttpMcp {
   private nextId = 1;
 
   constructor(origin: string, connections: number) {
-    this.pool = new Pool(origin, { connections, keepAliveTimeout: 30_000, pipelining: 0 });
+    this.pool = new Pool(origin, { connections, keepAliveTimeout: 30_000 });
   }
 
   /** initialize + notifications/initialized: the session's ID (undefined in stateless mode). */

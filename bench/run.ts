@@ -1,8 +1,8 @@
 // The benchmark suite: runs each section, prints a table per section, writes bench/results.json. Run after
 // `npm run build` (it spawns dist/index.js): node --import tsx bench/run.ts
 // Knobs (env): BENCH_RUNS (start-up rounds, 20), BENCH_CALLS (per-call, 2000), BENCH_INFLIGHT (256),
-// BENCH_MEMORY_CALLS (20000), BENCH_LOG_RUNS (10), BENCH_SOAK_CALLS (20000), BENCH_HTTP_CALLS (2000),
-// BENCH_HTTP_ROUNDS (3), BENCH_ONLY (e.g. "startup,context").
+// BENCH_MEMORY_CALLS (20000), BENCH_LOG_RUNS (10), BENCH_SOAK_CALLS (20000), BENCH_HTTP_CALLS (3000),
+// BENCH_HTTP_ROUNDS (5), BENCH_ONLY (e.g. "startup,context").
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { machine, printSection, printTargets, resultsJson, type Section } from "./report.js";
@@ -32,8 +32,8 @@ const settings = {
   logRuns: num("BENCH_LOG_RUNS", 10),
   contextTasks: 20,
   soakCalls: num("BENCH_SOAK_CALLS", 20_000),
-  httpCalls: num("BENCH_HTTP_CALLS", 2000),
-  httpRounds: num("BENCH_HTTP_ROUNDS", 3),
+  httpCalls: num("BENCH_HTTP_CALLS", 3000),
+  httpRounds: num("BENCH_HTTP_ROUNDS", 5),
   // Every loop is bounded in time as well as count; the whole run is bounded by the watchdog below.
   perCallBudgetMs: 90_000,
   memoryBudgetMs: 60_000,
