@@ -113,6 +113,9 @@ function gateway(values: ReturnType<typeof parse>["values"], env: Env): GatewayO
   if (route && !/^[A-Za-z0-9_-]{1,32}$/.test(route)) {
     throw new CliError(`--route (or CODER_TASKS_MCP_HTTP_ROUTE) takes letters, digits, _ and - (got "${route}").`);
   }
+  const httpOnly = ["stateless", "max-sessions", "idle-timeout", "allowed-hosts", "allowed-origins", "route"] as const;
+  const stray = httpOnly.find((name) => values[name] !== undefined);
+  if (stray && !values.http) throw new CliError(`--${stray} applies to --http only: add --http, or drop it.`);
   const maxSessions = values["max-sessions"] ?? env.CODER_TASKS_MCP_HTTP_MAX_SESSIONS;
   const idle = values["idle-timeout"] ?? env.CODER_TASKS_MCP_HTTP_IDLE_SECONDS;
   return {

@@ -328,13 +328,14 @@ describe("the gateway flags", () => {
   });
 
   it("refuse bad values with what to fix", () => {
-    assert.throws(() => parseCli(["--max-sessions", "0"], {}), /--max-sessions .* must be a number from 1/);
+    assert.throws(() => parseCli(["--http", "--max-sessions", "0"], {}), /--max-sessions .* must be a number from 1/);
     assert.throws(
-      () => parseCli([], { CODER_TASKS_MCP_HTTP_IDLE_SECONDS: "soon" }),
+      () => parseCli(["--http"], { CODER_TASKS_MCP_HTTP_IDLE_SECONDS: "soon" }),
       /CODER_TASKS_MCP_HTTP_IDLE_SECONDS/,
     );
-    assert.throws(() => parseCli(["--allowed-origins", "app.example.com"], {}), /takes origins such as/);
-    assert.throws(() => parseCli(["--route", "a.b"], {}), /--route/);
+    assert.throws(() => parseCli(["--http", "--allowed-origins", "app.example.com"], {}), /takes origins such as/);
+    assert.throws(() => parseCli(["--http", "--route", "a.b"], {}), /--route/);
+    assert.throws(() => parseCli(["--stateless"], {}), /--stateless applies to --http only/);
   });
 
   it("are listed by --help", () => {
