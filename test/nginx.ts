@@ -10,6 +10,9 @@ import { fileURLToPath } from "node:url";
 import type { FakeCoder } from "./fake-coder/index.js";
 
 export const NGINX = "/usr/sbin/nginx";
+/** What nginx answers, as the README's sample configuration does, when the replica of a call fails. */
+export const REPLICA_FAILED =
+  '{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Gateway: the replica serving this request failed. A read can be sent again; a write may have been done: check before repeating it."},"id":null}';
 const BIN = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 
 /** Why the balancer tests cannot run here, or undefined. In CI nginx must be there (.ci/run installs it). */
@@ -105,6 +108,11 @@ ${upstreams}
       # The default, kept: a request is passed to the next server only if it could not be sent, so a POST that
       # reached a replica is never sent again.
       proxy_next_upstream error timeout;
+      error_page 502 504 = @replica_failed;
+    }
+    location @replica_failed {
+      default_type application/json;
+      return 502 '${REPLICA_FAILED}';
     }
   }
 }
