@@ -70,6 +70,7 @@ if (cli.http) {
     host: cli.host,
     port: cli.port,
     bearerToken: process.env.CODER_TASKS_MCP_HTTP_TOKEN,
+    ...cli.gateway,
   }).catch((err: Error) => {
     log(`coder-tasks-mcp: ${err.message}`);
     // A refused configuration exits 2, like a bad flag; a port that cannot be bound, 1.

@@ -81,6 +81,8 @@ export class HttpCore {
   private readonly writesSent = new WeakSet<AbortSignal>();
   /** Created on the first request: loading undici costs start-up time that `initialize` should not wait for. */
   private pool?: Promise<Pool>;
+  /** Once closed, a request that fails is not tried again: its retry would only wait for nothing. */
+  private closed = false;
 
   constructor(private readonly options: HttpOptions) {
     this.origin = options.baseUrl.origin;
@@ -101,7 +103,8 @@ export class HttpCore {
           const err = this.noteSent(this.transportError(raw, call, spec.signal), spec);
           const delay = spec.method === "GET" ? retryDelay(err, attempt) : undefined;
           // A retry that could not finish before the time-out would only hide this failure behind a time-out.
-          if (delay === undefined || call.signal.aborted || performance.now() + delay >= call.deadlineAt) throw err;
+          const late = performance.now() + (delay ?? 0) >= call.deadlineAt;
+          if (delay === undefined || this.closed || call.signal.aborted || late) throw err;
           this.options.log?.(
             "warning",
             `${spec.method} ${path} failed (${describeFailure(err)}); trying again in ${delay} ms (attempt ${attempt + 1} of ${MAX_ATTEMPTS}).`,
@@ -183,6 +186,7 @@ export class HttpCore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await (await this.pool)?.destroy();
   }
 
