@@ -2,6 +2,8 @@
 // /api/experimental/tasks), v2.28 only /api/experimental/tasks, later releases none when Tasks is disabled or
 // removed (404 "Route not found."). Releases before v2.28, and features newer than the deployment, are refused before
 // any request.
+
+import { apiPath } from "./api-path.js";
 import { CoderApiError, FeatureUnavailableError, TasksUnavailableError } from "./errors.js";
 import type { HttpCore, LogLevel, RequestSpec } from "./http.js";
 import { notCoder } from "./not-coder.js";
@@ -16,9 +18,10 @@ import {
   unsupportedText,
 } from "./versions.js";
 
+/** Callers write task paths under the v2 root; v2.28 serves the same routes under the experimental one. */
 const ROOTS = {
-  v2: ["api", "v2", "tasks"],
-  experimental: ["api", "experimental", "tasks"],
+  v2: "/api/v2/tasks",
+  experimental: "/api/experimental/tasks",
 } as const;
 
 type Root = keyof typeof ROOTS | "none";
@@ -30,8 +33,13 @@ interface Detected {
   supported: boolean;
 }
 
-export function routeNotFound(err: unknown): boolean {
-  return err instanceof CoderApiError && err.status === 404 && err.message === "Route not found.";
+function routeNotFound(err: unknown): boolean {
+  return err instanceof CoderApiError && err.routeNotFound;
+}
+
+function under(root: keyof typeof ROOTS, path: string): string {
+  if (!path.startsWith(ROOTS.v2)) throw new Error(`${path} is not a task route`);
+  return ROOTS[root] + path.slice(ROOTS.v2.length);
 }
 
 export class TaskRoutes {
@@ -68,26 +76,26 @@ export class TaskRoutes {
     return d;
   }
 
-  /** A request under the deployment's task routes; `segments` follow `/tasks`. */
-  async request<T>(segments: string[], spec: Omit<RequestSpec<T>, "segments">, feature?: Feature): Promise<T> {
+  /** A request to a task route, given as apiPath`/api/v2/tasks/...`: sent where the deployment serves it. */
+  async request<T>(spec: RequestSpec<T>, feature?: Feature): Promise<T> {
     const d = await this.supported(spec.signal);
     if (feature && !hasFeature(d.info.version, feature)) throw this.missing(feature, d);
     if (d.root === "none") throw this.unavailable(d);
     try {
-      return await this.http.request({ ...spec, segments: [...ROOTS[d.root], ...segments] });
+      return await this.http.request({ ...spec, path: under(d.root, spec.path) });
     } catch (err) {
       if (!routeNotFound(err)) throw err;
       if (feature) throw this.missing(feature, d);
       // A route that does not exist processed nothing, so even a write may be tried on the other routes.
-      if (d.root === "v2") return this.fallBack(d, segments, spec);
+      if (d.root === "v2") return this.fallBack(d, spec);
       d.root = "none";
       throw this.unavailable(d);
     }
   }
 
-  private async fallBack<T>(d: Detected, segments: string[], spec: Omit<RequestSpec<T>, "segments">): Promise<T> {
+  private async fallBack<T>(d: Detected, spec: RequestSpec<T>): Promise<T> {
     try {
-      const result = await this.http.request({ ...spec, segments: [...ROOTS.experimental, ...segments] });
+      const result = await this.http.request({ ...spec, path: under("experimental", spec.path) });
       d.root = "experimental";
       this.log(
         "notice",
@@ -103,7 +111,7 @@ export class TaskRoutes {
 
   private detect(signal?: AbortSignal): Promise<Detected> {
     this.detected ??= this.http
-      .request({ method: "GET", segments: ["api", "v2", "buildinfo"], expect: 200, schema: BuildInfoSchema, signal })
+      .request({ method: "GET", path: apiPath`/api/v2/buildinfo`, expect: 200, schema: BuildInfoSchema, signal })
       .then((info): Detected => {
         const supported = isSupported(info.version);
         const root = !supported ? "none" : hasFeature(info.version, "stableApi") ? "v2" : "experimental";

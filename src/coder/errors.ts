@@ -31,6 +31,11 @@ export class CoderApiError extends Error implements SentFact {
   ) {
     super(message);
   }
+
+  /** Coder has no such route (the router's own 404): nothing was processed, and the Tasks API may be absent. */
+  get routeNotFound(): boolean {
+    return this.status === 404 && this.message === "Route not found.";
+  }
 }
 
 /** No answer: connection refused, DNS failure, reset, TLS failure. */
@@ -87,7 +92,52 @@ export class CoderContractError extends Error implements SentFact {
 
 /** The caller's input cannot make a valid request (detected before anything is sent). */
 export class InvalidInputError extends Error {
-  override readonly name = "InvalidInputError";
+  override readonly name: string = "InvalidInputError";
+}
+
+/** Why a task identifier or user is not one Coder accepts. */
+export type IdentifierProblem = "slashes" | "owner" | "empty" | "name" | "user";
+
+/** A task identifier (`kind` task) or user (`kind` user) that Coder would refuse; `part` is the offending piece. */
+export class InvalidIdentifierError extends InvalidInputError {
+  override readonly name = "InvalidIdentifierError";
+  constructor(
+    readonly kind: "task" | "user",
+    readonly value: string,
+    readonly problem: IdentifierProblem,
+    readonly part = value,
+  ) {
+    super(`"${value}" is not a valid ${kind} identifier (${problem}: "${part}")`);
+  }
+}
+
+/** A template or preset, as Coder lists them, offered where the one asked for cannot be picked. */
+export interface Candidate {
+  id: string;
+  name: string;
+  displayName?: string;
+  organization?: string;
+}
+
+export type TemplateProblem =
+  | "template and version"
+  | "preset and preset id"
+  | "no template given"
+  | "no such template"
+  | "several templates"
+  | "no such preset";
+
+/** The template (or preset) for a new task cannot be picked; `candidates` are what there is to choose from. */
+export class TemplateChoiceError extends InvalidInputError {
+  override readonly name = "TemplateChoiceError";
+  constructor(
+    readonly problem: TemplateProblem,
+    readonly candidates: Candidate[] = [],
+    /** The name asked for, if any. */
+    readonly asked?: string,
+  ) {
+    super(`cannot pick the template: ${problem}${asked ? ` ("${asked}")` : ""}`);
+  }
 }
 
 /** No usable deployment URL or token; the message says what to set. */
@@ -113,12 +163,13 @@ export class TaskNotFoundError extends Error {
   }
 }
 
-/** The task is not in a status where the action makes sense; nothing was sent. */
-export class TaskStateError extends Error {
-  override readonly name = "TaskStateError";
-}
-
 /** The URL answers, but not as Coder does (or lacks Coder's path prefix); the message says what was seen. */
 export class NotCoderError extends Error {
   override readonly name = "NotCoderError";
+}
+
+/** A failure in a few words, for logs and notes: Coder's status and message, or the error's message. */
+export function describeFailure(err: unknown): string {
+  if (err instanceof CoderApiError) return `${err.status} ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
 }

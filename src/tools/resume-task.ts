@@ -1,8 +1,8 @@
-import { TaskStateError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { BuildResultShape, summarizeBuild, summarizeTask, taskIdArg } from "./shapes.js";
+import { TaskStateError } from "./task-state-error.js";
 
 export const resumeTask = defineTool({
   name: "coder_resume_task",
