@@ -15,10 +15,14 @@ export interface SentFact {
   sent: boolean;
 }
 
-/** Coder (or a proxy in front of it) answered with a non-2xx status. */
-export class CoderApiError extends Error implements SentFact {
-  override readonly name = "CoderApiError";
+/** A request to Coder that failed: the kinds below. */
+export abstract class CoderRequestError extends Error implements SentFact {
   sent = false;
+}
+
+/** Coder (or a proxy in front of it) answered with a non-2xx status. */
+export class CoderApiError extends CoderRequestError {
+  override readonly name = "CoderApiError";
   constructor(
     readonly method: string,
     readonly path: string,
@@ -39,9 +43,8 @@ export class CoderApiError extends Error implements SentFact {
 }
 
 /** No answer: connection refused, DNS failure, reset, TLS failure. */
-export class CoderUnreachableError extends Error implements SentFact {
+export class CoderUnreachableError extends CoderRequestError {
   override readonly name = "CoderUnreachableError";
-  sent = false;
   constructor(
     readonly origin: string,
     readonly code: string,
@@ -64,9 +67,8 @@ const NOT_CONNECTED =
   /^(ECONNREFUSED|ENOTFOUND|EAI_[A-Z]+|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN|EADDRNOTAVAIL|UND_ERR_CONNECT_TIMEOUT|ERR_TLS_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)$/;
 
 /** Coder did not answer within the request time-out. */
-export class CoderTimeoutError extends Error implements SentFact {
+export class CoderTimeoutError extends CoderRequestError {
   override readonly name = "CoderTimeoutError";
-  sent = false;
   constructor(
     readonly origin: string,
     readonly timeoutMs: number,
@@ -76,9 +78,8 @@ export class CoderTimeoutError extends Error implements SentFact {
 }
 
 /** A success status whose body is not what the Coder API documents. */
-export class CoderContractError extends Error implements SentFact {
+export class CoderContractError extends CoderRequestError {
   override readonly name = "CoderContractError";
-  sent = false;
   constructor(
     readonly method: string,
     readonly path: string,

@@ -7,10 +7,10 @@ import type { z } from "zod";
 import {
   CoderApiError,
   CoderContractError,
+  CoderRequestError,
   CoderTimeoutError,
   CoderUnreachableError,
   describeFailure,
-  type SentFact,
   type Validation,
 } from "./errors.js";
 import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry.js";
@@ -154,8 +154,7 @@ export class HttpCore {
       !(err instanceof CoderApiError && err.status >= 400 && err.status < 500);
     if (spec.method !== "GET" && arrived && spec.signal) this.writesSent.add(spec.signal);
     const sent = (spec.method !== "GET" && arrived) || (spec.signal !== undefined && this.writesSent.has(spec.signal));
-    const failures = [CoderApiError, CoderContractError, CoderUnreachableError, CoderTimeoutError];
-    if (failures.some((kind) => err instanceof kind)) (err as SentFact).sent = sent;
+    if (err instanceof CoderRequestError) err.sent = sent;
     return err;
   }
 
