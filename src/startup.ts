@@ -10,6 +10,7 @@ import {
 } from "./coder/errors.js";
 import { isSupported, SUPPORTED_VERSIONS } from "./coder/versions.js";
 import type { Config } from "./config.js";
+import { notCoderText } from "./format/error-text.js";
 
 export async function describeDeployment(coder: CoderClient, config: Config): Promise<string> {
   const [info, me] = await Promise.allSettled([coder.getBuildInfo(), coder.getUser("me")]);
@@ -27,7 +28,7 @@ export async function describeDeployment(coder: CoderClient, config: Config): Pr
 }
 
 function deploymentProblem(err: unknown, url: string | undefined): string | undefined {
-  if (err instanceof NotCoderError) return err.message;
+  if (err instanceof NotCoderError) return notCoderText(err);
   if (err instanceof CoderUnreachableError) {
     return `cannot reach Coder at ${url} (${err.code}): check CODER_URL and that the deployment is up and reachable from here`;
   }

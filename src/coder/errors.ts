@@ -164,9 +164,17 @@ export class TaskNotFoundError extends Error {
   }
 }
 
-/** The URL answers, but not as Coder does (or lacks Coder's path prefix); the message says what was seen. */
+/** The URL answers, but not as Coder does (or lacks Coder's path prefix). */
 export class NotCoderError extends Error {
   override readonly name = "NotCoderError";
+  constructor(
+    /** The deployment URL as configured. */
+    readonly url: string,
+    /** What the build-info probe saw instead of Coder's answer. */
+    readonly seen: string,
+  ) {
+    super(`${url} does not look like a Coder deployment: ${seen}`);
+  }
 }
 
 /** A failure in a few words, for logs and notes: Coder's status and message, or the error's message. */

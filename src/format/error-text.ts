@@ -45,8 +45,8 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
   // Found before any request: say so, or a write tool's caller may fear it half-happened.
   if (err instanceof InvalidInputError)
     return join(inputText(err), ctx.writes ? "Nothing was sent to Coder." : undefined);
+  if (err instanceof NotCoderError) return notCoderText(err);
   if (
-    err instanceof NotCoderError ||
     err instanceof NotConfiguredError ||
     err instanceof TasksUnavailableError ||
     err instanceof TaskStateError ||
@@ -235,4 +235,12 @@ export function pausedAdvice(task: Task, canResume: boolean): string {
   if (canResume) return "resume it with coder_resume_task";
   const workspace = `${task.owner_name}/${task.workspace_name || task.name}`;
   return `this Coder version cannot resume a task through its API (v2.31.1+ can): start its workspace ${workspace} again in Coder (dashboard, or \`coder start ${workspace}\`), then wait for it with coder_wait_for_task`;
+}
+
+/** A URL that is not Coder's, and how to set the right one. */
+export function notCoderText(err: NotCoderError): string {
+  return (
+    `${err.message}. Set CODER_URL to the address you open Coder at, ` +
+    "with its path prefix if it has one (e.g. https://example.com/coder)."
+  );
 }
