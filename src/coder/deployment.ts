@@ -8,15 +8,7 @@ import { CoderApiError, FeatureUnavailableError, TasksUnavailableError } from ".
 import type { HttpCore, LogLevel, RequestSpec } from "./http.js";
 import { notCoder } from "./not-coder.js";
 import { type BuildInfo, BuildInfoSchema } from "./schemas.js";
-import {
-  FEATURES,
-  type Feature,
-  formatVersion,
-  hasFeature,
-  isSupported,
-  NO_TASKS_API,
-  unsupportedText,
-} from "./versions.js";
+import { type Feature, hasFeature, isSupported } from "./versions.js";
 
 /** Callers write task paths under the v2 root; v2.28 serves the same routes under the experimental one. */
 const ROOTS = {
@@ -72,7 +64,7 @@ export class TaskRoutes {
 
   private async supported(signal?: AbortSignal): Promise<Detected> {
     const d = await this.detect(signal);
-    if (!d.supported) throw new TasksUnavailableError(unsupportedText(d.info.version, this.http.origin));
+    if (!d.supported) throw new TasksUnavailableError(this.http.origin, d.info.version, "unsupported");
     return d;
   }
 
@@ -129,13 +121,10 @@ export class TaskRoutes {
   }
 
   private unavailable(d: Detected): TasksUnavailableError {
-    return new TasksUnavailableError(`Coder ${d.info.version} at ${this.http.origin} ${NO_TASKS_API}.`);
+    return new TasksUnavailableError(this.http.origin, d.info.version, "not served");
   }
 
   private missing(feature: Feature, d: Detected): FeatureUnavailableError {
-    const { what, since } = FEATURES[feature];
-    return new FeatureUnavailableError(
-      `${what[0]?.toUpperCase()}${what.slice(1)} needs Coder ${formatVersion(since)} or later; ${this.http.origin} runs Coder ${d.info.version}.`,
-    );
+    return new FeatureUnavailableError(feature, this.http.origin, d.info.version);
   }
 }

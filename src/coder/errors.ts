@@ -1,5 +1,6 @@
 // Typed failures of the Coder client. They carry facts only; the words a model reads are written once, in
 // format/error-text.ts.
+import type { Feature } from "./versions.js";
 
 export interface Validation {
   field: string;
@@ -146,14 +147,28 @@ export class NotConfiguredError extends Error {
   override readonly name = "NotConfiguredError";
 }
 
-/** The deployment has no Tasks API at all (too old, disabled or removed). */
+/** The deployment has no Tasks API this server can use: a release before v2.28 (`unsupported`), or none served. */
 export class TasksUnavailableError extends Error {
   override readonly name = "TasksUnavailableError";
+  constructor(
+    readonly origin: string,
+    readonly version: string,
+    readonly why: "unsupported" | "not served",
+  ) {
+    super(`Coder ${version} at ${origin}: no Tasks API (${why})`);
+  }
 }
 
-/** The deployment's Coder version lacks one feature; the message names the version that brings it. */
+/** The deployment's Coder version lacks one feature (nothing was sent for it). */
 export class FeatureUnavailableError extends Error {
   override readonly name = "FeatureUnavailableError";
+  constructor(
+    readonly feature: Feature,
+    readonly origin: string,
+    readonly version: string,
+  ) {
+    super(`Coder ${version} at ${origin} lacks ${feature}`);
+  }
 }
 
 /** No visible task has that name (found by listing, on versions that cannot look a name up). */

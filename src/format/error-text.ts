@@ -15,7 +15,7 @@ import {
   TemplateChoiceError,
 } from "../coder/errors.js";
 import type { Task } from "../coder/schemas.js";
-import { NO_TASKS_API, SUPPORTED_VERSIONS } from "../coder/versions.js";
+import { FEATURES, formatVersion, NO_TASKS_API, SUPPORTED_VERSIONS, unsupportedText } from "../coder/versions.js";
 import type { WaitCondition, WaitResult } from "../coder/wait.js";
 import { TaskStateError } from "../tools/task-state-error.js";
 
@@ -46,14 +46,15 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
   if (err instanceof InvalidInputError)
     return join(inputText(err), ctx.writes ? "Nothing was sent to Coder." : undefined);
   if (err instanceof NotCoderError) return notCoderText(err);
-  if (
-    err instanceof NotConfiguredError ||
-    err instanceof TasksUnavailableError ||
-    err instanceof TaskStateError ||
-    err instanceof FeatureUnavailableError
-  ) {
-    return err.message;
+  if (err instanceof TasksUnavailableError) {
+    if (err.why === "unsupported") return unsupportedText(err.version, err.origin);
+    return `Coder ${err.version} at ${err.origin} ${NO_TASKS_API}.`;
   }
+  if (err instanceof FeatureUnavailableError) {
+    const { what, since } = FEATURES[err.feature];
+    return `${what[0]?.toUpperCase()}${what.slice(1)} needs Coder ${formatVersion(since)} or later; ${err.origin} runs Coder ${err.version}.`;
+  }
+  if (err instanceof NotConfiguredError || err instanceof TaskStateError) return err.message;
   if (err instanceof TaskNotFoundError) return notFound(err.identifier);
   if (err instanceof CoderUnreachableError) {
     return join(
