@@ -2,7 +2,6 @@
 // /api/experimental/tasks), v2.28 only /api/experimental/tasks, later releases none when Tasks is disabled or
 // removed (404 "Route not found."). Releases before v2.28, and features newer than the deployment, are refused before
 // any request.
-
 import { apiPath } from "./api-path.js";
 import { CoderApiError, FeatureUnavailableError, TasksUnavailableError } from "./errors.js";
 import type { HttpCore, LogLevel, RequestSpec } from "./http.js";
