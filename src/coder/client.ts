@@ -1,5 +1,6 @@
 // The Coder client: one small method per endpoint of the Tasks API (after codersdk/aitasks.go), over one request
-// core, on whichever task routes the deployment serves. It knows HTTP and Coder, nothing of MCP.
+// core, on whichever task routes the deployment serves. It knows HTTP and Coder, nothing of MCP. Methods that build
+// a path are async, so that a segment apiPath refuses rejects like any other failure instead of throwing.
 import { apiPath } from "./api-path.js";
 import { TaskRoutes } from "./deployment.js";
 import { TaskNotFoundError } from "./errors.js";
