@@ -1,9 +1,16 @@
 // The one start-up line: which deployment, which Coder version, which user; or, when that cannot be told, why, in
 // words per cause (not Coder, unreachable, no answer, not signed in).
 import type { CoderClient } from "./coder/client.js";
-import { CoderApiError, CoderTimeoutError, CoderUnreachableError, NotCoderError } from "./coder/errors.js";
+import {
+  CoderApiError,
+  CoderTimeoutError,
+  CoderUnreachableError,
+  describeFailure,
+  NotCoderError,
+} from "./coder/errors.js";
 import { isSupported, SUPPORTED_VERSIONS } from "./coder/versions.js";
 import type { Config } from "./config.js";
+import { notCoderText } from "./format/error-text.js";
 
 export async function describeDeployment(coder: CoderClient, config: Config): Promise<string> {
   const [info, me] = await Promise.allSettled([coder.getBuildInfo(), coder.getUser("me")]);
@@ -21,7 +28,7 @@ export async function describeDeployment(coder: CoderClient, config: Config): Pr
 }
 
 function deploymentProblem(err: unknown, url: string | undefined): string | undefined {
-  if (err instanceof NotCoderError) return err.message;
+  if (err instanceof NotCoderError) return notCoderText(err);
   if (err instanceof CoderUnreachableError) {
     return `cannot reach Coder at ${url} (${err.code}): check CODER_URL and that the deployment is up and reachable from here`;
   }
@@ -35,6 +42,5 @@ function userProblem(err: unknown): string {
   if (err instanceof CoderApiError && err.status === 401) {
     return `not signed in: Coder refused the session token (401 ${err.message}); set CODER_SESSION_TOKEN or run \`coder login\``;
   }
-  const why = err instanceof CoderApiError ? `${err.status} ${err.message}` : err instanceof Error ? err.message : err;
-  return `signed-in user unknown: ${String(why)}`;
+  return `signed-in user unknown: ${describeFailure(err)}`;
 }

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  LoggingMessageNotificationSchema,
   type McpError,
   type ReadResourceResult,
   ResourceListChangedNotificationSchema,
@@ -224,5 +225,38 @@ describe("resource list and subscriptions", () => {
     await settle(POLL_MS * 6);
     assert.equal(other.fake.requests.length, count);
     await other.close();
+  });
+});
+
+describe("a failing subscription poll", () => {
+  it("is reported worded as tool errors are, with the token redacted", async () => {
+    const w = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(POLL_MS / 1000) });
+    try {
+      w.fake.addTemplate({ name: "claude-code" });
+      w.fake.addTask({ name: "watched" });
+      const warned = new Promise<string>((resolve) => {
+        w.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+          if (String(n.params.data).startsWith("Polling subscribed tasks failed")) resolve(String(n.params.data));
+        });
+      });
+      // The first poll runs as the subscription is made; a 500 is not retried.
+      w.fake.injectFault(
+        { method: "GET", path: /^\/api\/v2\/tasks$/ },
+        {
+          status: 500,
+          contentType: "application/json",
+          body: JSON.stringify({ message: `database down (${w.fake.token})` }),
+        },
+      );
+      await w.client.subscribeResource({ uri: "coder://tasks/me/watched" });
+      const warning = await warned;
+      assert.match(
+        warning,
+        /^Polling subscribed tasks failed: Coder answered 500 Internal Server Error to GET \/api\/v2\/tasks: database down/,
+      );
+      assert.ok(!warning.includes(w.fake.token), warning);
+    } finally {
+      await w.close();
+    }
   });
 });

@@ -1,5 +1,7 @@
 // The Coder client: one small method per endpoint of the Tasks API (after codersdk/aitasks.go), over one request
-// core, on whichever task routes the deployment serves. It knows HTTP and Coder, nothing of MCP.
+// core, on whichever task routes the deployment serves. It knows HTTP and Coder, nothing of MCP. Methods that build
+// a path are async, so that a segment apiPath refuses rejects like any other failure instead of throwing.
+import { apiPath } from "./api-path.js";
 import { TaskRoutes } from "./deployment.js";
 import { TaskNotFoundError } from "./errors.js";
 import { HttpCore, type HttpOptions, type LogLevel } from "./http.js";
@@ -37,6 +39,14 @@ export interface TaskFilter {
   status?: TaskStatus;
   /** Raw search terms appended as they are, e.g. `status:active`. */
   terms?: string;
+}
+
+export interface TemplateFilter {
+  /** Only templates that can run AI tasks (a coder_ai_task resource). */
+  aiTask?: boolean;
+  /** The template named exactly this. */
+  exactName?: string;
+  organization?: string;
 }
 
 export interface CreateTaskRequest {
@@ -111,8 +121,9 @@ export class CoderClient {
     if (filter.organization) terms.push(`organization:${JSON.stringify(filter.organization)}`);
     if (filter.status) terms.push(`status:${JSON.stringify(filter.status)}`);
     if (filter.terms) terms.push(filter.terms);
-    const list = await this.routes.request([], {
+    const list = await this.routes.request({
       method: "GET",
+      path: apiPath`/api/v2/tasks`,
       query: { q: terms.join(" ") },
       expect: 200,
       schema: TasksListSchema,
@@ -121,9 +132,10 @@ export class CoderClient {
     return { ...readTasks(list.tasks), count: list.count };
   }
 
-  getTask(ref: TaskRef, opts: Signal = {}): Promise<Task> {
-    return this.routes.request([ref.owner, ref.task], {
+  async getTask(ref: TaskRef, opts: Signal = {}): Promise<Task> {
+    return this.routes.request({
       method: "GET",
+      path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}`,
       expect: 200,
       schema: TaskReadSchema,
       ...opts,
@@ -141,18 +153,31 @@ export class CoderClient {
     return task;
   }
 
-  createTask(user: string, req: CreateTaskRequest, opts: Signal = {}): Promise<Task> {
-    return this.routes.request([user], { method: "POST", body: req, expect: 201, schema: TaskReadSchema, ...opts });
+  async createTask(user: string, req: CreateTaskRequest, opts: Signal = {}): Promise<Task> {
+    return this.routes.request({
+      method: "POST",
+      path: apiPath`/api/v2/tasks/${user}`,
+      body: req,
+      expect: 201,
+      schema: TaskReadSchema,
+      ...opts,
+    });
   }
 
-  deleteTask(ref: TaskRef, opts: Signal = {}): Promise<void> {
-    return this.routes.request([ref.owner, ref.task], { method: "DELETE", expect: 202, ...opts });
+  async deleteTask(ref: TaskRef, opts: Signal = {}): Promise<void> {
+    return this.routes.request({
+      method: "DELETE",
+      path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}`,
+      expect: 202,
+      ...opts,
+    });
   }
 
   /** Posts input to the agent. Coder answers before the agent does; never retry it blindly. */
-  sendTaskInput(ref: TaskRef, input: string, opts: Signal = {}): Promise<void> {
-    return this.routes.request([ref.owner, ref.task, "send"], {
+  async sendTaskInput(ref: TaskRef, input: string, opts: Signal = {}): Promise<void> {
+    return this.routes.request({
       method: "POST",
+      path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/send`,
       body: { input },
       expect: 204,
       ...opts,
@@ -160,18 +185,28 @@ export class CoderClient {
   }
 
   /** Replaces the stored prompt of a paused task; nothing reaches the agent. */
-  updateTaskInput(ref: TaskRef, input: string, opts: Signal = {}): Promise<void> {
+  async updateTaskInput(ref: TaskRef, input: string, opts: Signal = {}): Promise<void> {
     return this.routes.request(
-      [ref.owner, ref.task, "input"],
-      { method: "PATCH", body: { input }, expect: 204, ...opts },
+      {
+        method: "PATCH",
+        path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/input`,
+        body: { input },
+        expect: 204,
+        ...opts,
+      },
       "updateInput",
     );
   }
 
   async pauseTask(ref: TaskRef, opts: Signal = {}): Promise<WorkspaceBuild> {
     const res = await this.routes.request(
-      [ref.owner, ref.task, "pause"],
-      { method: "POST", expect: 202, schema: BuildResponseSchema, ...opts },
+      {
+        method: "POST",
+        path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/pause`,
+        expect: 202,
+        schema: BuildResponseSchema,
+        ...opts,
+      },
       "pauseResume",
     );
     return res.workspace_build;
@@ -179,8 +214,13 @@ export class CoderClient {
 
   async resumeTask(ref: TaskRef, opts: Signal = {}): Promise<WorkspaceBuild> {
     const res = await this.routes.request(
-      [ref.owner, ref.task, "resume"],
-      { method: "POST", expect: 202, schema: BuildResponseSchema, ...opts },
+      {
+        method: "POST",
+        path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/resume`,
+        expect: 202,
+        schema: BuildResponseSchema,
+        ...opts,
+      },
       "pauseResume",
     );
     return res.workspace_build;
@@ -204,9 +244,10 @@ export class CoderClient {
     );
   }
 
-  private streamLogs<R>(ref: TaskRef, sink: () => LogSink<R>, limitFactor: number, opts: Signal): Promise<R> {
-    return this.routes.request([ref.owner, ref.task, "logs"], {
+  private async streamLogs<R>(ref: TaskRef, sink: () => LogSink<R>, limitFactor: number, opts: Signal): Promise<R> {
+    return this.routes.request({
       method: "GET",
+      path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/logs`,
       expect: 200,
       stream: async (chunks) => {
         const s = sink();
@@ -218,13 +259,17 @@ export class CoderClient {
     });
   }
 
-  /** Templates matching a `q` search, e.g. `has-ai-task:true` or `exact_name:"x"`. */
-  async listTemplates(q: string, opts: Signal = {}): Promise<Template[]> {
+  /** Values are quoted as in listTasks. */
+  async listTemplates(filter: TemplateFilter, opts: Signal = {}): Promise<Template[]> {
+    const terms: string[] = [];
+    if (filter.aiTask) terms.push("has-ai-task:true");
+    if (filter.exactName) terms.push(`exact_name:${JSON.stringify(filter.exactName)}`);
+    if (filter.organization) terms.push(`organization:${JSON.stringify(filter.organization)}`);
     await this.routes.check(opts.signal);
     return this.http.request({
       method: "GET",
-      segments: ["api", "v2", "templates"],
-      query: { q },
+      path: apiPath`/api/v2/templates`,
+      query: { q: terms.join(" ") },
       expect: 200,
       schema: TemplateListSchema,
       ...opts,
@@ -235,7 +280,7 @@ export class CoderClient {
     await this.routes.check(opts.signal);
     return this.http.request({
       method: "GET",
-      segments: ["api", "v2", "templates", id],
+      path: apiPath`/api/v2/templates/${id}`,
       expect: 200,
       schema: TemplateSchema,
       ...opts,
@@ -246,7 +291,7 @@ export class CoderClient {
     await this.routes.check(opts.signal);
     const presets = await this.http.request({
       method: "GET",
-      segments: ["api", "v2", "templateversions", versionId, "presets"],
+      path: apiPath`/api/v2/templateversions/${versionId}/presets`,
       expect: 200,
       schema: PresetListSchema,
       ...opts,
@@ -254,10 +299,10 @@ export class CoderClient {
     return presets ?? [];
   }
 
-  getUser(user: string, opts: Signal = {}): Promise<User> {
+  async getUser(user: string, opts: Signal = {}): Promise<User> {
     return this.http.request({
       method: "GET",
-      segments: ["api", "v2", "users", user],
+      path: apiPath`/api/v2/users/${user}`,
       expect: 200,
       schema: UserSchema,
       ...opts,

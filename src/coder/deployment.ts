@@ -2,23 +2,17 @@
 // /api/experimental/tasks), v2.28 only /api/experimental/tasks, later releases none when Tasks is disabled or
 // removed (404 "Route not found."). Releases before v2.28, and features newer than the deployment, are refused before
 // any request.
+import { apiPath } from "./api-path.js";
 import { CoderApiError, FeatureUnavailableError, TasksUnavailableError } from "./errors.js";
 import type { HttpCore, LogLevel, RequestSpec } from "./http.js";
 import { notCoder } from "./not-coder.js";
 import { type BuildInfo, BuildInfoSchema } from "./schemas.js";
-import {
-  FEATURES,
-  type Feature,
-  formatVersion,
-  hasFeature,
-  isSupported,
-  NO_TASKS_API,
-  unsupportedText,
-} from "./versions.js";
+import { type Feature, hasFeature, isSupported } from "./versions.js";
 
+/** Callers write task paths under the v2 root; v2.28 serves the same routes under the experimental one. */
 const ROOTS = {
-  v2: ["api", "v2", "tasks"],
-  experimental: ["api", "experimental", "tasks"],
+  v2: "/api/v2/tasks",
+  experimental: "/api/experimental/tasks",
 } as const;
 
 type Root = keyof typeof ROOTS | "none";
@@ -30,8 +24,13 @@ interface Detected {
   supported: boolean;
 }
 
-export function routeNotFound(err: unknown): boolean {
-  return err instanceof CoderApiError && err.status === 404 && err.message === "Route not found.";
+function routeNotFound(err: unknown): boolean {
+  return err instanceof CoderApiError && err.routeNotFound;
+}
+
+function under(root: keyof typeof ROOTS, path: string): string {
+  if (!path.startsWith(ROOTS.v2)) throw new Error(`${path} is not a task route`);
+  return ROOTS[root] + path.slice(ROOTS.v2.length);
 }
 
 export class TaskRoutes {
@@ -64,30 +63,30 @@ export class TaskRoutes {
 
   private async supported(signal?: AbortSignal): Promise<Detected> {
     const d = await this.detect(signal);
-    if (!d.supported) throw new TasksUnavailableError(unsupportedText(d.info.version, this.http.origin));
+    if (!d.supported) throw new TasksUnavailableError(this.http.origin, d.info.version, "unsupported");
     return d;
   }
 
-  /** A request under the deployment's task routes; `segments` follow `/tasks`. */
-  async request<T>(segments: string[], spec: Omit<RequestSpec<T>, "segments">, feature?: Feature): Promise<T> {
+  /** A request to a task route, given as apiPath`/api/v2/tasks/...`: sent where the deployment serves it. */
+  async request<T>(spec: RequestSpec<T>, feature?: Feature): Promise<T> {
     const d = await this.supported(spec.signal);
     if (feature && !hasFeature(d.info.version, feature)) throw this.missing(feature, d);
     if (d.root === "none") throw this.unavailable(d);
     try {
-      return await this.http.request({ ...spec, segments: [...ROOTS[d.root], ...segments] });
+      return await this.http.request({ ...spec, path: under(d.root, spec.path) });
     } catch (err) {
       if (!routeNotFound(err)) throw err;
       if (feature) throw this.missing(feature, d);
       // A route that does not exist processed nothing, so even a write may be tried on the other routes.
-      if (d.root === "v2") return this.fallBack(d, segments, spec);
+      if (d.root === "v2") return this.fallBack(d, spec);
       d.root = "none";
       throw this.unavailable(d);
     }
   }
 
-  private async fallBack<T>(d: Detected, segments: string[], spec: Omit<RequestSpec<T>, "segments">): Promise<T> {
+  private async fallBack<T>(d: Detected, spec: RequestSpec<T>): Promise<T> {
     try {
-      const result = await this.http.request({ ...spec, segments: [...ROOTS.experimental, ...segments] });
+      const result = await this.http.request({ ...spec, path: under("experimental", spec.path) });
       d.root = "experimental";
       this.log(
         "notice",
@@ -103,7 +102,7 @@ export class TaskRoutes {
 
   private detect(signal?: AbortSignal): Promise<Detected> {
     this.detected ??= this.http
-      .request({ method: "GET", segments: ["api", "v2", "buildinfo"], expect: 200, schema: BuildInfoSchema, signal })
+      .request({ method: "GET", path: apiPath`/api/v2/buildinfo`, expect: 200, schema: BuildInfoSchema, signal })
       .then((info): Detected => {
         const supported = isSupported(info.version);
         const root = !supported ? "none" : hasFeature(info.version, "stableApi") ? "v2" : "experimental";
@@ -121,13 +120,10 @@ export class TaskRoutes {
   }
 
   private unavailable(d: Detected): TasksUnavailableError {
-    return new TasksUnavailableError(`Coder ${d.info.version} at ${this.http.origin} ${NO_TASKS_API}.`);
+    return new TasksUnavailableError(this.http.origin, d.info.version, "not served");
   }
 
   private missing(feature: Feature, d: Detected): FeatureUnavailableError {
-    const { what, since } = FEATURES[feature];
-    return new FeatureUnavailableError(
-      `${what[0]?.toUpperCase()}${what.slice(1)} needs Coder ${formatVersion(since)} or later; ${this.http.origin} runs Coder ${d.info.version}.`,
-    );
+    return new FeatureUnavailableError(feature, this.http.origin, d.info.version);
   }
 }

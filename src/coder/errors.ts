@@ -1,5 +1,6 @@
 // Typed failures of the Coder client. They carry facts only; the words a model reads are written once, in
 // format/error-text.ts.
+import type { Feature } from "./versions.js";
 
 export interface Validation {
   field: string;
@@ -15,10 +16,14 @@ export interface SentFact {
   sent: boolean;
 }
 
-/** Coder (or a proxy in front of it) answered with a non-2xx status. */
-export class CoderApiError extends Error implements SentFact {
-  override readonly name = "CoderApiError";
+/** A request to Coder that failed: the kinds below. */
+export abstract class CoderRequestError extends Error implements SentFact {
   sent = false;
+}
+
+/** Coder (or a proxy in front of it) answered with a non-2xx status. */
+export class CoderApiError extends CoderRequestError {
+  override readonly name = "CoderApiError";
   constructor(
     readonly method: string,
     readonly path: string,
@@ -31,12 +36,16 @@ export class CoderApiError extends Error implements SentFact {
   ) {
     super(message);
   }
+
+  /** Coder has no such route (the router's own 404): nothing was processed, and the Tasks API may be absent. */
+  get routeNotFound(): boolean {
+    return this.status === 404 && this.message === "Route not found.";
+  }
 }
 
 /** No answer: connection refused, DNS failure, reset, TLS failure. */
-export class CoderUnreachableError extends Error implements SentFact {
+export class CoderUnreachableError extends CoderRequestError {
   override readonly name = "CoderUnreachableError";
-  sent = false;
   constructor(
     readonly origin: string,
     readonly code: string,
@@ -59,9 +68,8 @@ const NOT_CONNECTED =
   /^(ECONNREFUSED|ENOTFOUND|EAI_[A-Z]+|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN|EADDRNOTAVAIL|UND_ERR_CONNECT_TIMEOUT|ERR_TLS_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)$/;
 
 /** Coder did not answer within the request time-out. */
-export class CoderTimeoutError extends Error implements SentFact {
+export class CoderTimeoutError extends CoderRequestError {
   override readonly name = "CoderTimeoutError";
-  sent = false;
   constructor(
     readonly origin: string,
     readonly timeoutMs: number,
@@ -71,9 +79,8 @@ export class CoderTimeoutError extends Error implements SentFact {
 }
 
 /** A success status whose body is not what the Coder API documents. */
-export class CoderContractError extends Error implements SentFact {
+export class CoderContractError extends CoderRequestError {
   override readonly name = "CoderContractError";
-  sent = false;
   constructor(
     readonly method: string,
     readonly path: string,
@@ -87,7 +94,52 @@ export class CoderContractError extends Error implements SentFact {
 
 /** The caller's input cannot make a valid request (detected before anything is sent). */
 export class InvalidInputError extends Error {
-  override readonly name = "InvalidInputError";
+  override readonly name: string = "InvalidInputError";
+}
+
+/** Why a task identifier or user is not one Coder accepts. */
+export type IdentifierProblem = "slashes" | "owner" | "empty" | "name" | "user";
+
+/** A task identifier (`kind` task) or user (`kind` user) that Coder would refuse; `part` is the offending piece. */
+export class InvalidIdentifierError extends InvalidInputError {
+  override readonly name = "InvalidIdentifierError";
+  constructor(
+    readonly kind: "task" | "user",
+    readonly value: string,
+    readonly problem: IdentifierProblem,
+    readonly part = value,
+  ) {
+    super(`"${value}" is not a valid ${kind} identifier (${problem}: "${part}")`);
+  }
+}
+
+/** A template or preset, as Coder lists them, offered where the one asked for cannot be picked. */
+export interface Candidate {
+  id: string;
+  name: string;
+  displayName?: string;
+  organization?: string;
+}
+
+export type TemplateProblem =
+  | "template and version"
+  | "preset and preset id"
+  | "no template given"
+  | "no such template"
+  | "several templates"
+  | "no such preset";
+
+/** The template (or preset) for a new task cannot be picked; `candidates` are what there is to choose from. */
+export class TemplateChoiceError extends InvalidInputError {
+  override readonly name = "TemplateChoiceError";
+  constructor(
+    readonly problem: TemplateProblem,
+    readonly candidates: Candidate[] = [],
+    /** The name asked for, if any. */
+    readonly asked?: string,
+  ) {
+    super(`cannot pick the template: ${problem}${asked ? ` ("${asked}")` : ""}`);
+  }
 }
 
 /** No usable deployment URL or token; the message says what to set. */
@@ -95,14 +147,28 @@ export class NotConfiguredError extends Error {
   override readonly name = "NotConfiguredError";
 }
 
-/** The deployment has no Tasks API at all (too old, disabled or removed). */
+/** The deployment has no Tasks API this server can use: a release before v2.28 (`unsupported`), or none served. */
 export class TasksUnavailableError extends Error {
   override readonly name = "TasksUnavailableError";
+  constructor(
+    readonly origin: string,
+    readonly version: string,
+    readonly why: "unsupported" | "not served",
+  ) {
+    super(`Coder ${version} at ${origin}: no Tasks API (${why})`);
+  }
 }
 
-/** The deployment's Coder version lacks one feature; the message names the version that brings it. */
+/** The deployment's Coder version lacks one feature (nothing was sent for it). */
 export class FeatureUnavailableError extends Error {
   override readonly name = "FeatureUnavailableError";
+  constructor(
+    readonly feature: Feature,
+    readonly origin: string,
+    readonly version: string,
+  ) {
+    super(`Coder ${version} at ${origin} lacks ${feature}`);
+  }
 }
 
 /** No visible task has that name (found by listing, on versions that cannot look a name up). */
@@ -113,12 +179,21 @@ export class TaskNotFoundError extends Error {
   }
 }
 
-/** The task is not in a status where the action makes sense; nothing was sent. */
-export class TaskStateError extends Error {
-  override readonly name = "TaskStateError";
-}
-
-/** The URL answers, but not as Coder does (or lacks Coder's path prefix); the message says what was seen. */
+/** The URL answers, but not as Coder does (or lacks Coder's path prefix). */
 export class NotCoderError extends Error {
   override readonly name = "NotCoderError";
+  constructor(
+    /** The deployment URL as configured. */
+    readonly url: string,
+    /** What the build-info probe saw instead of Coder's answer. */
+    readonly seen: string,
+  ) {
+    super(`${url} does not look like a Coder deployment: ${seen}`);
+  }
+}
+
+/** A failure in a few words, for logs and notes: Coder's status and message, or the error's message. */
+export function describeFailure(err: unknown): string {
+  if (err instanceof CoderApiError) return `${err.status} ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
 }

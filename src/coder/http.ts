@@ -1,5 +1,6 @@
-// The one request core: every call to Coder goes through request(). It alone sets the token header, builds paths
-// from encoded segments, checks the documented success status, drains every body and parses JSON with zod.
+// The one request core: every call to Coder goes through request(). It alone sets the token header, puts each path
+// (built by apiPath) under the deployment's prefix, checks the documented success status, drains every body and
+// parses JSON with zod.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Pool } from "undici";
 import type { z } from "zod";
@@ -15,10 +16,10 @@ import {
 import {
   CoderApiError,
   CoderContractError,
+  CoderRequestError,
   CoderTimeoutError,
   CoderUnreachableError,
-  InvalidInputError,
-  type SentFact,
+  describeFailure,
   type Validation,
 } from "./errors.js";
 import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry.js";
@@ -45,8 +46,8 @@ const SLOW_MS = 5000;
 
 export interface RequestSpec<T> {
   method: "GET" | "POST" | "PATCH" | "DELETE";
-  /** Path segments after the deployment's prefix, e.g. ["api", "v2", "tasks", owner, task]. */
-  segments: string[];
+  /** The path after the deployment's prefix, built with apiPath, e.g. apiPath`/api/v2/tasks/${owner}/${task}`. */
+  path: string;
   query?: Record<string, string>;
   body?: unknown;
   /** The one success status Coder documents for this endpoint. */
@@ -66,14 +67,6 @@ const ERROR_TEXT_LIMIT = 2048;
 const NETWORK_CODE =
   /^(E[A-Z]+|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED|DESTROYED|RES_CONTENT_LENGTH_MISMATCH)|ERR_TLS_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)$/;
 
-/** Encodes one path segment. `.`/`..` would be collapsed by URL parsing (even as %2E), so they are refused. */
-export function encodeSegment(segment: string): string {
-  if (segment === "" || segment === "." || segment === ".." || /^(%2e|\.){1,2}$/i.test(segment)) {
-    throw new InvalidInputError(`"${segment}" cannot be used as a path segment`);
-  }
-  return encodeURIComponent(segment);
-}
-
 export class HttpCore {
   readonly origin: string;
   private readonly prefix: string;
@@ -91,7 +84,7 @@ export class HttpCore {
 
   /** One call to Coder. A GET is tried again on transient failures; the time-out bounds all tries together. */
   async request<T>(spec: RequestSpec<T>): Promise<T> {
-    const path = `${this.prefix}/${spec.segments.map(encodeSegment).join("/")}`;
+    const path = this.prefix + spec.path;
     const call = new CallSignal(this.options.timeoutMs, spec.signal);
     try {
       for (let attempt = 1; ; attempt++) {
@@ -198,8 +191,7 @@ export class HttpCore {
       !(err instanceof CoderApiError && err.status >= 400 && err.status < 500);
     if (spec.method !== "GET" && arrived && spec.signal) this.writesSent.add(spec.signal);
     const sent = (spec.method !== "GET" && arrived) || (spec.signal !== undefined && this.writesSent.has(spec.signal));
-    const failures = [CoderApiError, CoderContractError, CoderUnreachableError, CoderTimeoutError];
-    if (failures.some((kind) => err instanceof kind)) (err as SentFact).sent = sent;
+    if (err instanceof CoderRequestError) err.sent = sent;
     return err;
   }
 
@@ -280,11 +272,6 @@ function apiError(method: string, path: string, status: number, headers: Headers
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function describeFailure(err: unknown): string {
-  if (err instanceof CoderApiError) return `${err.status} ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** A proxy's HTML page becomes its visible text, cut short; its <title> is left out, as pages repeat it. */

@@ -16,9 +16,5 @@ export function notCoder(err: unknown, origin: string): NotCoderError | undefine
   } else {
     return undefined;
   }
-  const base = `${origin}${path.replace(/\/api\/v2\/buildinfo$/, "")}`;
-  return new NotCoderError(
-    `${base} does not look like a Coder deployment: ${seen}. Set CODER_URL to the address you open Coder at, ` +
-      "with its path prefix if it has one (e.g. https://example.com/coder).",
-  );
+  return new NotCoderError(`${origin}${path.replace(/\/api\/v2\/buildinfo$/, "")}`, seen);
 }

@@ -3,6 +3,11 @@
 // through as it is, never failing a call. Optional marks what Coder omits (omitempty) or what v2.28 does not send.
 import { z } from "zod";
 
+/** A Go slice: a nil one is sent as null, and omitempty leaves it out. */
+function goSlice<T extends z.ZodType>(item: T) {
+  return z.array(item).nullable().optional();
+}
+
 /** The task statuses this server knows; Coder may send another, which is passed through. */
 export const TASK_STATUSES = ["pending", "initializing", "active", "paused", "unknown", "error"] as const;
 /** For filters the caller chooses; what Coder sends is read as a plain string. */
@@ -143,10 +148,7 @@ export const PresetSchema = z.looseObject({
   Name: z.string(),
   Default: z.boolean().optional(),
   Description: z.string().optional(),
-  Parameters: z
-    .array(z.looseObject({ Name: z.string(), Value: z.string() }))
-    .nullable()
-    .optional(),
+  Parameters: goSlice(z.looseObject({ Name: z.string(), Value: z.string() })),
 });
 export type Preset = z.infer<typeof PresetSchema>;
 export const PresetListSchema = z.array(PresetSchema).nullable();
@@ -171,8 +173,5 @@ export type BuildInfo = z.infer<typeof BuildInfoSchema>;
 export const ErrorBodySchema = z.looseObject({
   message: z.string().optional(),
   detail: z.string().optional(),
-  validations: z
-    .array(z.looseObject({ field: z.string(), detail: z.string() }))
-    .nullable()
-    .optional(),
+  validations: goSlice(z.looseObject({ field: z.string(), detail: z.string() })),
 });

@@ -39,12 +39,19 @@ export interface WaitOptions {
   onPoll?: (task: Task) => void;
 }
 
+/**
+ * Why a wait ended: `reached` (the condition holds), `silent` (taken as idle: active with no state reported for a
+ * while), `paused`, `unknown` and `error` (stopped: waiting longer would not help), `time` (timed out).
+ */
+export type WaitReason = "reached" | "silent" | "paused" | "unknown" | "error" | "time";
+
 export interface WaitResult {
   outcome: "reached" | "timed_out" | "stopped";
-  /** Why waiting longer would not help (outcome "stopped"), or what timed out. */
-  note: string;
+  reason: WaitReason;
   task: Task;
   waitedMs: number;
+  /** With reason `paused`: whether this Coder version can resume a task through its API. */
+  canResume?: boolean;
 }
 
 const DONE_STATES = new Set(["idle", "complete", "failed"]);
@@ -66,68 +73,44 @@ export async function waitForTask(coder: CoderClient, ref: TaskRef, options: Wai
     const state = task.current_state?.state;
     if (task.status !== "active" || state === "working") sawBusy = true;
     nullSince = task.status === "active" && !task.current_state ? (nullSince ?? now) : undefined;
-    const result = (outcome: WaitResult["outcome"], note: string): WaitResult => ({
+    const result = (outcome: WaitResult["outcome"], reason: WaitReason): WaitResult => ({
       outcome,
-      note,
+      reason,
       task,
       waitedMs: now - started,
     });
 
     switch (options.until) {
       case "active":
-        if (task.status === "active") return result("reached", "The task is active.");
+        if (task.status === "active") return result("reached", "reached");
         break;
       case "paused":
-        if (task.status === "paused") return result("reached", "The task is paused.");
+        if (task.status === "paused") return result("reached", "reached");
         break;
       case "any_change":
-        if (changed(first, task)) return result("reached", "The task's status or state changed.");
+        if (changed(first, task)) return result("reached", "reached");
         break;
       case "idle": {
         const reported = state !== undefined && DONE_STATES.has(state);
         const fresh =
           sawBusy || options.reportBefore === undefined || task.current_state?.timestamp !== options.reportBefore;
-        if (task.status === "active" && reported && fresh) return result("reached", `The agent is ${state}.`);
-        if (nullSince !== undefined && now - nullSince >= timing.nullStateIdleMs) {
-          return result(
-            "reached",
-            "The task is active and its agent has reported no state for a while: taken as idle.",
-          );
-        }
+        if (task.status === "active" && reported && fresh) return result("reached", "reached");
+        if (nullSince !== undefined && now - nullSince >= timing.nullStateIdleMs) return result("reached", "silent");
         break;
       }
     }
     const running = options.until === "idle" || options.until === "active";
     if (running && task.status === "paused") {
-      const advice = await pausedAdvice(coder, task, options.signal);
-      return result("stopped", `The task is paused and will not go on by itself: ${advice}.`);
+      const canResume = await coder.has("pauseResume", { signal: options.signal });
+      return { ...result("stopped", "paused"), canResume };
     }
     // While waiting for paused, `unknown` is the stop build in progress; otherwise the CLI gives up on it.
-    if (running && task.status === "unknown") {
-      return result(
-        "stopped",
-        "The task's status is unknown (its workspace is neither running nor stopped): check it with coder_get_task.",
-      );
-    }
-    if (task.status === "error" && now - started >= timing.errorGraceMs) {
-      return result("stopped", "The task has been in error for too long: check it with coder_get_task.");
-    }
-    if (now >= deadline) {
-      return result(
-        "timed_out",
-        `Not ${options.until === "any_change" ? "changed" : options.until} yet; call coder_wait_for_task again to keep waiting.`,
-      );
-    }
+    if (running && task.status === "unknown") return result("stopped", "unknown");
+    if (task.status === "error" && now - started >= timing.errorGraceMs) return result("stopped", "error");
+    if (now >= deadline) return result("timed_out", "time");
     await sleep(Math.min(interval, deadline - now), undefined, { signal: options.signal });
     interval = Math.min(interval * 1.5, timing.maxPollMs);
   }
-}
-
-/** What to do about a paused task, on the deployment's version: resume arrives in v2.31.1. */
-export async function pausedAdvice(coder: CoderClient, task: Task, signal?: AbortSignal): Promise<string> {
-  if (await coder.has("pauseResume", { signal })) return "resume it with coder_resume_task";
-  const workspace = `${task.owner_name}/${task.workspace_name || task.name}`;
-  return `this Coder version cannot resume a task through its API (v2.31.1+ can): start its workspace ${workspace} again in Coder (dashboard, or \`coder start ${workspace}\`), then wait for it with coder_wait_for_task`;
 }
 
 function changed(a: Task, b: Task): boolean {

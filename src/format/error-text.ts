@@ -7,14 +7,18 @@ import {
   CoderTimeoutError,
   CoderUnreachableError,
   FeatureUnavailableError,
+  InvalidIdentifierError,
   InvalidInputError,
   NotCoderError,
   NotConfiguredError,
   TaskNotFoundError,
-  TaskStateError,
   TasksUnavailableError,
+  TemplateChoiceError,
 } from "../coder/errors.js";
-import { NO_TASKS_API, SUPPORTED_VERSIONS } from "../coder/versions.js";
+import type { Task } from "../coder/schemas.js";
+import { FEATURES, formatVersion, NO_TASKS_API, SUPPORTED_VERSIONS, unsupportedText } from "../coder/versions.js";
+import type { WaitCondition, WaitResult } from "../coder/wait.js";
+import { TaskStateError } from "../tools/task-state-error.js";
 
 export interface ErrorContext {
   tool: string;
@@ -40,16 +44,18 @@ const STATUS_TEXT: Record<number, string> = {
 export function errorText(err: unknown, ctx: ErrorContext): string {
   if (err instanceof CoderApiError) return apiErrorText(err, ctx);
   // Found before any request: say so, or a write tool's caller may fear it half-happened.
-  if (err instanceof InvalidInputError) return join(err.message, ctx.writes ? "Nothing was sent to Coder." : undefined);
-  if (
-    err instanceof NotCoderError ||
-    err instanceof NotConfiguredError ||
-    err instanceof TasksUnavailableError ||
-    err instanceof TaskStateError ||
-    err instanceof FeatureUnavailableError
-  ) {
-    return err.message;
+  if (err instanceof InvalidInputError)
+    return join(inputText(err), ctx.writes ? "Nothing was sent to Coder." : undefined);
+  if (err instanceof NotCoderError) return notCoderText(err);
+  if (err instanceof TasksUnavailableError) {
+    if (err.why === "unsupported") return unsupportedText(err.version, err.origin);
+    return `Coder ${err.version} at ${err.origin} ${NO_TASKS_API}.`;
   }
+  if (err instanceof FeatureUnavailableError) {
+    const { what, since } = FEATURES[err.feature];
+    return `${what[0]?.toUpperCase()}${what.slice(1)} needs Coder ${formatVersion(since)} or later; ${err.origin} runs Coder ${err.version}.`;
+  }
+  if (err instanceof NotConfiguredError || err instanceof TaskStateError) return err.message;
   if (err instanceof TaskNotFoundError) return notFound(err.identifier);
   if (err instanceof CoderUnreachableError) {
     return join(
@@ -110,7 +116,7 @@ function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {
     case 403:
       return "Your Coder user is not allowed to do this; ask a Coder admin for access.";
     case 404:
-      if (message === "Route not found.") {
+      if (err.routeNotFound) {
         return `This Coder deployment ${NO_TASKS_API}.`;
       }
       if (taskId) return notFound(taskId);
@@ -161,4 +167,85 @@ function uncertain(ctx: ErrorContext, err: unknown): string {
 
 function join(...parts: Array<string | undefined>): string {
   return parts.filter(Boolean).join("\n");
+}
+
+/** Input to fix, named as the tools' arguments name it; `where` (e.g. a resource URI) stands for the argument. */
+export function inputText(err: InvalidInputError, where?: string): string {
+  if (err instanceof TemplateChoiceError) return templateChoiceText(err);
+  if (!(err instanceof InvalidIdentifierError)) return err.message;
+  const subject = `${where ? `${where}: ` : `${err.kind === "task" ? "task_id" : "user"} `}"${err.value}"`;
+  if (err.kind === "user") {
+    return `${subject} is not a Coder user: use "me", a username (letters, digits and single hyphens) or a user ID`;
+  }
+  const why = {
+    slashes: "more than one '/'",
+    owner: `"${err.part}" is not a username`,
+    empty: "the name is empty",
+    name: `"${err.part}" is not a task name`,
+    user: `"${err.part}" is not a username`,
+  }[err.problem];
+  return `${subject} is not a task identifier (${why}): use a task ID (UUID), a task name, or owner/name`;
+}
+
+function templateChoiceText(err: TemplateChoiceError): string {
+  const names = err.candidates.map((c) =>
+    c.displayName && c.displayName !== c.name ? `${c.name} (${c.displayName})` : c.name,
+  );
+  const aiTemplates =
+    names.length === 0
+      ? "No template on this deployment can run AI tasks (a template needs a coder_ai_task resource)."
+      : `Templates that can run AI tasks: ${names.join(", ")}. Pass one as template.`;
+  switch (err.problem) {
+    case "template and version":
+      return "Give either template or template_version_id, not both.";
+    case "preset and preset id":
+      return "Give either preset or template_version_preset_id, not both.";
+    case "no template given":
+      return `No template given. ${aiTemplates}`;
+    case "no such template":
+      return `No template named "${err.asked}". ${aiTemplates}`;
+    case "several templates": {
+      const ids = err.candidates.map((c) => `${c.id} (organization ${c.organization ?? "?"})`).join(", ");
+      return `Several templates are named "${err.asked}": pass the ID of one as template: ${ids}.`;
+    }
+    case "no such preset": {
+      const presets = err.candidates.map((c) => `"${c.name}"`).join(", ");
+      return `No preset "${err.asked}" in this template version. ${presets ? `Its presets: ${presets}.` : "It has no presets: leave preset out."}`;
+    }
+  }
+}
+
+/** What a wait's outcome means, and what to do next. */
+export function waitNote(until: WaitCondition, result: WaitResult): string {
+  const { task } = result;
+  switch (result.reason) {
+    case "reached":
+      if (until === "idle") return `The agent is ${task.current_state?.state}.`;
+      return until === "any_change" ? "The task's status or state changed." : `The task is ${until}.`;
+    case "silent":
+      return "The task is active and its agent has reported no state for a while: taken as idle.";
+    case "paused":
+      return `The task is paused and will not go on by itself: ${pausedAdvice(task, result.canResume ?? false)}.`;
+    case "unknown":
+      return "The task's status is unknown (its workspace is neither running nor stopped): check it with coder_get_task.";
+    case "error":
+      return "The task has been in error for too long: check it with coder_get_task.";
+    case "time":
+      return `Not ${until === "any_change" ? "changed" : until} yet; call coder_wait_for_task again to keep waiting.`;
+  }
+}
+
+/** What to do about a paused task, on the deployment's version: resume arrives in v2.31.1. */
+export function pausedAdvice(task: Task, canResume: boolean): string {
+  if (canResume) return "resume it with coder_resume_task";
+  const workspace = `${task.owner_name}/${task.workspace_name || task.name}`;
+  return `this Coder version cannot resume a task through its API (v2.31.1+ can): start its workspace ${workspace} again in Coder (dashboard, or \`coder start ${workspace}\`), then wait for it with coder_wait_for_task`;
+}
+
+/** A URL that is not Coder's, and how to set the right one. */
+export function notCoderText(err: NotCoderError): string {
+  return (
+    `${err.message}. Set CODER_URL to the address you open Coder at, ` +
+    "with its path prefix if it has one (e.g. https://example.com/coder)."
+  );
 }

@@ -11,6 +11,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Task } from "../coder/schemas.js";
 import { complete } from "../format/completions.js";
+import { errorText } from "../format/error-text.js";
 import { LOGS_TEMPLATE, TASK_TEMPLATE, taskUri } from "../format/task-uris.js";
 import { coderProblem, type ReadDeps, readTaskResource } from "./read.js";
 import { Subscriptions } from "./subscriptions.js";
@@ -71,7 +72,10 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   const subscriptions = new Subscriptions(deps.coder, deps.pollIntervalMs, {
     updated: (uri) => void server.server.sendResourceUpdated({ uri }).catch(() => {}),
     listChanged: () => server.sendResourceListChanged(),
-    failed: (err) => deps.warn(`Polling subscribed tasks failed: ${err instanceof Error ? err.message : String(err)}`),
+    failed: (err) =>
+      deps.warn(
+        `Polling subscribed tasks failed: ${errorText(err, { tool: "resources/subscribe", args: {}, writes: false })}`,
+      ),
   });
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {

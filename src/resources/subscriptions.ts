@@ -1,7 +1,7 @@
 // Subscriptions: while anyone is subscribed, poll Coder (one task list per owner per cycle, plus the log of each
 // subscribed logs URI) and report what changed. With no subscription there is no timer and no request.
 import type { CoderClient } from "../coder/client.js";
-import { isUuid, isValidUser } from "../coder/identifiers.js";
+import { isUuid, isValidUser, refOf } from "../coder/identifiers.js";
 import { logsServed } from "../coder/logs.js";
 import type { Task } from "../coder/schemas.js";
 import { type ParsedUri, parseTaskUri } from "../format/task-uris.js";
@@ -116,7 +116,7 @@ export class Subscriptions {
     if (!task) return "gone";
     // Where Coder serves no log (error, unknown; any status but active before v2.31.1), the status is the news.
     if (!(await logsServed(coder, task))) return `status:${task.status}`;
-    const logs = await coder.getTaskLogs({ owner: "me", task: task.id });
+    const logs = await coder.getTaskLogs(refOf(task));
     const last = logs.logs.at(-1);
     return `${task.status}:${logs.logs.length}:${last?.id}:${last?.content.length}:${logs.snapshot_at ?? ""}`;
   }

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { refOf } from "../coder/identifiers.js";
+import { LOG_ENTRY_MAX_CHARS } from "../format/log-limits.js";
 import { windowSink } from "../format/log-window.js";
 import { logsUri, taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { taskIdArg } from "./shapes.js";
 
 const LIMIT_DEFAULT = 50;
-const ENTRY_MAX_CHARS = 4000;
 
 export const getTaskLogs = defineTool({
   name: "coder_get_task_logs",
@@ -70,7 +70,7 @@ export const getTaskLogs = defineTool({
         beforeId: before_id,
         afterId: after_id,
         maxChars: settings.logMaxChars,
-        maxEntryChars: Math.min(ENTRY_MAX_CHARS, settings.logMaxChars),
+        maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, settings.logMaxChars),
       }),
       { signal },
     );

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { TaskStateError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { inputArg, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
+import { TaskStateError } from "./task-state-error.js";
 
 export const updateTaskInput = defineTool({
   name: "coder_update_task_input",
