@@ -211,12 +211,13 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 /**
- * No new call over several of the board's longest refresh intervals (one already in flight may finish). A wait on
- * the clock, but one that load cannot make fail: a slower machine makes fewer calls, never more.
+ * No new call once the view's own event loop has run a timer longer than any refresh it could have scheduled: that
+ * timer fires after any earlier, shorter one, so a refresh still scheduled would have been called by then (one already
+ * on its way may still arrive).
  */
-async function quiet(count: () => number): Promise<void> {
+async function quiet(view: Frame, count: () => number): Promise<void> {
   const start = count();
-  await new Promise((resolve) => setTimeout(resolve, 4 * TIMING.maxPollMs));
+  await view.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), 2 * TIMING.maxPollMs);
   assert.ok(count() <= start + 1, `${count() - start} calls after the board stopped refreshing`);
 }
 
@@ -424,7 +425,7 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
     });
     // Polled on a timer: Chromium runs no animation frames in an off-screen cross-origin frame.
     await view.waitForFunction(() => document.documentElement.dataset.refresh === "off", undefined, { polling: 50 });
-    await quiet(reads);
+    await quiet(view, reads);
     await page.evaluate(() => window.scrollTo(0, 0));
     await view.waitForFunction(() => document.documentElement.dataset.refresh === "on", undefined, { polling: 50 });
     const back = reads();
@@ -432,7 +433,7 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
 
     await page.evaluate(() => window.host.bridge.teardownResource({}));
     await view.waitForFunction(() => document.documentElement.dataset.refresh === "off", undefined, { polling: 50 });
-    await quiet(reads);
+    await quiet(view, reads);
   });
 
   it("opens on one task for a coder_get_task result, with no button for a tool not served (--read-only)", async () => {
