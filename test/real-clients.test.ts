@@ -4,10 +4,11 @@
 //   Streamable HTTP;
 // - the official conformance suite (@modelcontextprotocol/conformance) against `--demo --http`: every server
 //   scenario that applies to this server must pass; SCENARIOS below says which apply and why the others do not.
+// - npm: the tarball of `npm pack`, installed globally into an empty prefix, serves --demo to the Inspector CLI.
 // Nothing here reaches beyond 127.0.0.1. Every child runs in its own process group, killed when its test is done.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -59,8 +60,18 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): voi
 }
 
 /** Runs `node <args>` to its end in its own process group; on time-out, kills the group and fails. */
-async function runNode(args: string[], cwd: string, timeoutMs: number): Promise<Run> {
-  const child = spawn(process.execPath, args, { cwd, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+function runNode(args: string[], cwd: string, timeoutMs: number): Promise<Run> {
+  return runCommand(process.execPath, args, cwd, timeoutMs, ENV);
+}
+
+async function runCommand(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv,
+): Promise<Run> {
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => {
@@ -73,7 +84,7 @@ async function runNode(args: string[], cwd: string, timeoutMs: number): Promise<
   try {
     return await new Promise<Run>((resolve, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`timed out after ${timeoutMs} ms: node ${args.join(" ")}\n${stdout}\n${stderr}`)),
+        () => reject(new Error(`timed out after ${timeoutMs} ms: ${command} ${args.join(" ")}\n${stdout}\n${stderr}`)),
         timeoutMs,
       );
       child.on("error", reject);
@@ -250,6 +261,90 @@ const SCENARIOS: Record<string, string> = {
   "prompts-get-with-image": "gets fixture prompt test_prompt_with_image",
   "dns-rebinding-protection": APPLIES,
 };
+
+describe("the packed tarball, installed globally into an empty prefix", () => {
+  const ROOT = fileURLToPath(new URL("..", import.meta.url));
+  const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+  let dir: string;
+  let prefix: string;
+  let tarball: string;
+  // npm with nothing of the user's: its own home, cache and no update check; no registry is needed.
+  let npmEnv: NodeJS.ProcessEnv;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "coder-tasks-mcp-pack-"));
+    prefix = join(dir, "prefix");
+    mkdirSync(join(dir, "home"));
+    npmEnv = {
+      PATH: process.env.PATH ?? "",
+      HOME: join(dir, "home"),
+      npm_config_cache: join(dir, "cache"),
+      npm_config_update_notifier: "false",
+    };
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("npm pack: dist/, LICENSE, the bundled libraries' licences, README and package.json, nothing else", async () => {
+    // dist/ is built by `npm test` before the suites; --ignore-scripts keeps prepack from building it again here.
+    const run = await runCommand(
+      "npm",
+      ["pack", "--json", "--ignore-scripts", "--pack-destination", dir],
+      ROOT,
+      120_000,
+      npmEnv,
+    );
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    const [packed] = JSON.parse(run.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    assert.ok(packed);
+    tarball = join(dir, packed.filename);
+    const paths = packed.files.map((f) => f.path);
+    for (const path of ["LICENSE", "README.md", "package.json", "dist/index.js", "dist/THIRD_PARTY_LICENSES.txt"]) {
+      assert.ok(paths.includes(path), `${path} in ${paths.join(", ")}`);
+    }
+    assert.deepEqual(
+      paths.filter((p) => !/^(LICENSE|README\.md|package\.json|dist\/.+\.(js|txt))$/.test(p)),
+      [],
+      "only the bundle, its licences and the package's own files",
+    );
+  });
+
+  it("npm install -g of the tarball: no dependencies, no install scripts, no warnings", async () => {
+    assert.ok(tarball, "packed by the test before");
+    const run = await runCommand("npm", ["install", "-g", tarball, "--prefix", prefix], dir, 120_000, npmEnv);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /added 1 package/);
+    assert.doesNotMatch(run.stderr, /warn|notice|ERR/i, run.stderr);
+    const installed = join(prefix, "lib", "node_modules", "coder-tasks-mcp");
+    const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
+      dependencies?: object;
+      scripts?: Record<string, string>;
+    };
+    assert.equal(manifest.dependencies, undefined);
+    for (const event of ["preinstall", "install", "postinstall", "prepare"]) {
+      assert.equal(manifest.scripts?.[event], undefined, `a ${event} script would run or warn on install`);
+    }
+    assert.equal(existsSync(join(installed, "node_modules")), false);
+    assert.match(readFileSync(join(installed, "LICENSE"), "utf8"), /^MIT License/);
+    const notices = readFileSync(join(installed, "dist", "THIRD_PARTY_LICENSES.txt"), "utf8");
+    for (const pkg of ["@modelcontextprotocol/sdk", "zod", "undici"]) {
+      assert.match(notices, new RegExp(`^${pkg}@\\d+\\.\\d+\\.\\d+ \\(MIT\\)$`, "m"), pkg);
+    }
+    const bin = join(prefix, "bin", "coder-tasks-mcp");
+    const versionRun = await runCommand(bin, ["--version"], dir, 30_000, ENV);
+    assert.deepEqual([versionRun.code, versionRun.stdout, versionRun.stderr], [0, `${version}\n`, ""]);
+  });
+
+  it("the installed bin serves --demo to the Inspector CLI: tools/list has every tool", async () => {
+    const bin = join(prefix, "bin", "coder-tasks-mcp");
+    assert.ok(existsSync(bin), "installed by the test before");
+    const { tools } = ok(await inspector([bin, "--demo"], ["--method", "tools/list"])) as {
+      tools: Array<{ name: string }>;
+    };
+    assert.equal(tools.length, 11, tools.map((t) => t.name).join(", "));
+    assert.ok(tools.some((t) => t.name === "coder_create_task"));
+  });
+});
 
 describe("MCP Inspector CLI (mcp-inspector-cli --cli) over stdio, against --demo", () => {
   it("tools/list: every tool, with a description and an object input schema", async () => {
