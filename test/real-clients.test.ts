@@ -7,7 +7,7 @@
 // - npm: the tarball of `npm pack`, installed globally into an empty prefix, serves --demo to the Inspector CLI.
 // Nothing here reaches beyond 127.0.0.1. Every child runs in its own process group, killed when its test is done.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -17,8 +17,8 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { BIN, DEMO_ENV, killGroup, startHttpDemo, stop } from "./demo-process.js";
 
-const BIN = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** The bin of a package, as `npm exec` would run it, but from this repository's node_modules only. */
@@ -37,8 +37,7 @@ const INSPECTOR = binOf("@modelcontextprotocol/inspector-cli", "mcp-inspector-cl
 const INSPECTOR_CWD = dirname(INSPECTOR);
 const CONFORMANCE = binOf("@modelcontextprotocol/conformance", "conformance");
 
-/** The children's environment: a short demo step, no user configuration (the demo ignores it anyway), no proxy. */
-const ENV = { PATH: process.env.PATH ?? "", HOME: "/nonexistent", CODER_TASKS_MCP_DEMO_STEP_MS: "30" };
+const ENV = DEMO_ENV;
 const DEMO_TASKS = ["api-docs", "fix-login-flake", "upgrade-deps"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -47,16 +46,6 @@ interface Run {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-}
-
-/** Kills a child's whole process group (the inspector's bin starts its CLI, which starts the server). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // ESRCH: the group is gone already.
-  }
 }
 
 /** Runs `node <args>` to its end in its own process group; on time-out, kills the group and fails. */
@@ -139,47 +128,6 @@ interface TaskSummary {
   owner: string;
   name: string;
   status: string;
-}
-
-/** `coder-tasks-mcp --demo --http --port 0`, once it listens; its URL from the start-up line on stderr. */
-async function startHttpDemo(): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, "--demo", "--http", "--port", "0"], {
-    env: ENV,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no start-up line within 15 s:\n${stderr}`)), 15_000);
-      child.on("error", reject);
-      child.on("exit", (code, signal) => reject(new Error(`exited (${code ?? signal}) before serving:\n${stderr}`)));
-      child.stderr?.on("data", (d: Buffer) => {
-        stderr += d;
-        const match = /serving MCP over HTTP at (http:\/\/127\.0\.0\.1:(\d+)\/mcp)/.exec(stderr);
-        if (match?.[1] && match[2] !== "0") resolve(match[1]);
-      });
-    });
-    return { child, url, stderr: () => stderr };
-  } catch (err) {
-    killGroup(child);
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** SIGTERM, then SIGKILL to the group if it has not exited within 5 s. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    child.kill("SIGTERM");
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
-    clearTimeout(timer);
-  }
-  killGroup(child);
 }
 
 interface Check {
