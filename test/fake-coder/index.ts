@@ -137,6 +137,11 @@ export class FakeCoder {
     this.sim.injectFault(match, fault);
   }
 
+  /** With lifecycle stepMs "manual": every task that has a next step takes it; returns how many moved. */
+  step(): number {
+    return this.sim.step();
+  }
+
   /** Stops listening, destroys open sockets, ends injected delays and clears the lifecycle's timers. */
   close(): Promise<void> {
     return this.sim.close();

@@ -289,6 +289,12 @@ export class CoderSimulator {
     this.faults.add(match, fault);
   }
 
+  /** With lifecycle stepMs "manual": every task that has a next step takes it; returns how many moved. */
+  step(): number {
+    if (!this.lifecycle) throw new Error("step needs the lifecycle option");
+    return this.lifecycle.step();
+  }
+
   /** Stops listening, destroys open sockets, ends injected delays and clears the lifecycle's timers. */
   async close(): Promise<void> {
     this.closing.abort();
