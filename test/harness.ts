@@ -97,3 +97,15 @@ export async function callTool(client: Client, name: string, args: Record<string
 export function taskRequests(fake: FakeCoder): string[] {
   return fake.requests.filter((r) => r.path.includes("/tasks")).map((r) => `${r.method} ${r.rawUrl}`);
 }
+
+/**
+ * Waits until `ready()` holds, checking every few milliseconds. The limit is a cap for a bug that would otherwise
+ * hang the suite, not a time the test expects: a busy machine only makes the wait longer.
+ */
+export async function until(ready: () => boolean, what: string, limitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`still waiting after ${limitMs / 1000} s for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
