@@ -46,25 +46,29 @@ export class FakeCoder {
     readonly requests: RecordedRequest[],
     /** Bodies that break the contract, and failures of the simulator itself: a test expects none. */
     readonly violations: string[],
+    /** Every request answered, in the order of the answers (a request is recorded before it is answered). */
+    readonly answered: RecordedRequest[],
   ) {}
 
   static async start(opts: FakeCoderOptions = {}): Promise<FakeCoder> {
     const contract = loadContract();
     const requests: RecordedRequest[] = [];
     const violations: string[] = [];
+    const answered: RecordedRequest[] = [];
     const sim = await CoderSimulator.start({
       ...opts,
       token: opts.token ?? DEFAULT_TOKEN,
       hooks: {
         onRequest: (request) => requests.push(request),
         onResponse: (request, answer) => {
+          answered.push(request);
           const problem = check(contract, answer);
           if (problem) violations.push(`${request.method} ${request.path} -> ${answer.status}: ${problem}`);
         },
         onError: (message) => violations.push(message),
       },
     });
-    return new FakeCoder(sim, requests, violations);
+    return new FakeCoder(sim, requests, violations, answered);
   }
 
   get url(): string {
