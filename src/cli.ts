@@ -34,7 +34,7 @@ Options:
 
 Environment: CODER_URL, CODER_SESSION_TOKEN (or the coder CLI's login), CODER_CONFIG_DIR,
 CODER_TASKS_MCP_TIMEOUT_SECONDS, CODER_TASKS_MCP_LOG_MAX_CHARS, CODER_TASKS_MCP_POLL_SECONDS,
-CODER_TASKS_MCP_HTTP_TOKEN. See the README.`;
+CODER_TASKS_MCP_HTTP_TOKEN, CODER_TASKS_MCP_DEMO_STEP_MS (with --demo). See the README.`;
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
