@@ -7,29 +7,6 @@ import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { build } from "esbuild";
 
-rmSync("dist", { recursive: true, force: true });
-const { metafile } = await build({
-  entryPoints: ["src/index.ts", "src/demo/tour.ts"],
-  outdir: "dist",
-  outbase: "src",
-  // Chunks beside dist/index.js, so that src/version.ts finds ../package.json from either.
-  chunkNames: "chunk-[hash]",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  legalComments: "none",
-  logLevel: "warning",
-  metafile: true,
-  // Bundled CommonJS dependencies call require(), which ESM lacks.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-});
-chmodSync("dist/index.js", 0o755);
-writeFileSync("dist/THIRD_PARTY_LICENSES.txt", thirdPartyLicenses(metafile));
-
 /** The licence text of every package with a file in the bundle, one section per package, sorted by name. */
 function thirdPartyLicenses(meta) {
   const dirs = new Set();
@@ -50,3 +27,26 @@ function thirdPartyLicenses(meta) {
   const rule = `\n${"-".repeat(78)}\n\n`;
   return `dist/ bundles code from these packages, under the licences below:\n${names.map((n) => `- ${n}`).join("\n")}${rule}${sections.map((s) => s.text).join(rule)}`;
 }
+
+rmSync("dist", { recursive: true, force: true });
+const { metafile } = await build({
+  entryPoints: ["src/index.ts", "src/demo/tour.ts"],
+  outdir: "dist",
+  outbase: "src",
+  // Chunks beside dist/index.js, so that src/version.ts finds ../package.json from either.
+  chunkNames: "chunk-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  legalComments: "none",
+  logLevel: "warning",
+  metafile: true,
+  // Bundled CommonJS dependencies call require(), which ESM lacks.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+});
+writeFileSync("dist/THIRD_PARTY_LICENSES.txt", thirdPartyLicenses(metafile));
+chmodSync("dist/index.js", 0o755);
