@@ -65,8 +65,8 @@ Options:
 
 Environment: CODER_URL, CODER_SESSION_TOKEN (or the coder CLI's login), CODER_CONFIG_DIR,
 CODER_TASKS_MCP_TIMEOUT_SECONDS, CODER_TASKS_MCP_LOG_MAX_CHARS, CODER_TASKS_MCP_POLL_SECONDS,
-CODER_TASKS_MCP_RESOURCE_LINKS, CODER_TASKS_MCP_UI, CODER_TASKS_MCP_HTTP_TOKEN and the CODER_TASKS_MCP_HTTP_*
-above. See the README.`;
+CODER_TASKS_MCP_RESOURCE_LINKS, CODER_TASKS_MCP_UI, CODER_TASKS_MCP_DEMO_STEP_MS (with --demo),
+CODER_TASKS_MCP_HTTP_TOKEN and the CODER_TASKS_MCP_HTTP_* above. See the README.`;
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;

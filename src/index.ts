@@ -84,7 +84,7 @@ if (cli.http) {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   // After the handlers: a supervisor that reads this line may signal at once.
-  log(`coder-tasks-mcp ${VERSION}: ${http.description}`);
+  log(`coder-tasks-mcp ${VERSION}: ${demo ? "DEMO: " : ""}${http.description}`);
   // Serve until a signal closes the server; the stdio code below never runs in HTTP mode.
   await http.closed;
   await coder?.close();

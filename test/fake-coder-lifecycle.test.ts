@@ -1,13 +1,12 @@
 // The fake's opt-in lifecycle (tasks that move on by themselves, as BEHAVIOR.md describes each step) and a task
-// with a huge log. Waits for a change poll with a bound (pollUntil); only "nothing moves after close" sleeps.
+// with a huge log. The lifecycle is stepped by hand ("manual"), reading the task after each step, so that every
+// state is seen however busy the machine; only "nothing moves after close" runs on timers, and sleeps.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { call, pollUntil } from "./fake-coder/client.js";
+import { call } from "./fake-coder/client.js";
 import { FakeCoder, type Task, type TaskLogEntry, type WorkspaceBuild } from "./fake-coder/index.js";
 
-/** Long enough that a check made right after a request still sees the state that request left. */
-const STEP_MS = 150;
 const TASK = "/api/v2/tasks/me/worker";
 
 /** What a client watching the task tells apart. */
@@ -18,11 +17,23 @@ const path = (seen: Task[]) =>
 const isIdle = (t: Task) => t.status === "active" && t.current_state?.state === "idle";
 const logsOf = async (fake: FakeCoder) => (await call(fake, "GET", `${TASK}/logs`)).body;
 
+/** Takes lifecycle steps until `done` holds, reading the task before and after each: every distinct view, in order. */
+async function stepUntil(fake: FakeCoder, done: (t: Task) => boolean): Promise<Task[]> {
+  const seen = [(await call(fake, "GET", TASK)).body as Task];
+  for (let last = seen[0]; last && !done(last); ) {
+    assert.ok(fake.step() > 0, `the task stopped moving at ${view(last)}`);
+    const body = (await call(fake, "GET", TASK)).body as Task;
+    if (view(body) !== view(last)) seen.push(body);
+    last = body;
+  }
+  return seen;
+}
+
 describe("the lifecycle", () => {
   let fake: FakeCoder;
   let versionId: string;
   before(async () => {
-    fake = await FakeCoder.start({ lifecycle: { stepMs: STEP_MS } });
+    fake = await FakeCoder.start({ lifecycle: { stepMs: "manual" } });
     versionId = fake.addTemplate({ name: "claude-code" }).activeVersionId;
   });
   after(() => fake.close());
@@ -33,9 +44,8 @@ describe("the lifecycle", () => {
       body: { input, template_version_id: versionId, name: "worker" },
     });
     assert.deepEqual([created.status, created.body.status], [201, "pending"]);
-    const polled = await pollUntil<Task>(fake, TASK, view, isIdle);
-    // The 201 body is the first sight of the task; the first poll may repeat it.
-    const seen = polled[0] && view(polled[0]) === view(created.body) ? polled : [created.body as Task, ...polled];
+    const seen = await stepUntil(fake, isIdle);
+    assert.equal(view(seen[0] as Task), view(created.body as Task));
     assert.deepEqual(path(seen), ["pending/none", "initializing/working", "active/working", "active/idle"]);
     assert.ok(
       seen.some((t) => t.current_state?.message === "Agent is starting"),
@@ -67,7 +77,7 @@ describe("the lifecycle", () => {
       [busy.status, busy.body],
       [409, { message: "Task app is not ready to accept input.", detail: "Status: running" }],
     );
-    await pollUntil<Task>(fake, TASK, view, isIdle);
+    await stepUntil(fake, isIdle);
     const logs = (await logsOf(fake)).logs as TaskLogEntry[];
     assert.deepEqual(
       logs.slice(-2).map((l) => [l.type, l.content]),
@@ -90,7 +100,7 @@ describe("the lifecycle", () => {
     const running = (await call(fake, "GET", `/api/v2/workspacebuilds/${build.id}`)).body as WorkspaceBuild;
     assert.deepEqual([running.status, running.job.status], ["stopping", "running"]);
 
-    const seen = await pollUntil<Task>(fake, TASK, view, (t) => t.status === "paused");
+    const seen = await stepUntil(fake, (t) => t.status === "paused");
     assert.equal(seen[0]?.status, "unknown");
     const paused = seen.at(-1);
     const stopped = (await call(fake, "GET", `/api/v2/workspacebuilds/${build.id}`)).body as WorkspaceBuild;
@@ -109,7 +119,7 @@ describe("the lifecycle", () => {
     const build = r.body.workspace_build as WorkspaceBuild;
     assert.deepEqual([build.transition, build.status], ["start", "pending"]);
     assert.equal((await call(fake, "POST", `${TASK}/resume`)).body.message, "A workspace build is already active.");
-    const seen = await pollUntil<Task>(fake, TASK, view, isIdle);
+    const seen = await stepUntil(fake, isIdle);
     assert.deepEqual(path(seen), ["pending/none", "initializing/working", "active/idle"]);
     const started = (await call(fake, "GET", `/api/v2/workspacebuilds/${build.id}`)).body as WorkspaceBuild;
     assert.deepEqual([started.status, started.job.status], ["running", "succeeded"]);
@@ -122,8 +132,7 @@ describe("the lifecycle", () => {
     assert.equal((await call(fake, "DELETE", TASK)).status, 202);
     assert.equal((await call(fake, "GET", `/api/v2/tasks/me/${id}`)).status, 404);
     assert.equal(fake.getTask(id)?.workspace_status, "pending");
-    const deadline = Date.now() + 3000;
-    while (fake.getTask(id)?.workspace_status !== "deleted" && Date.now() < deadline) await sleep(5);
+    while (fake.getTask(id)?.workspace_status !== "deleted" && fake.step() > 0);
     assert.equal(fake.getTask(id)?.workspace_status, "deleted");
   });
 
@@ -141,7 +150,7 @@ describe("the lifecycle", () => {
 });
 
 describe("a task with a huge log", () => {
-  it("holds 10 000 entries of 2 KB and serves them quickly, within the contract", async () => {
+  it("holds 10 000 entries of 2 KB and serves them whole, within the contract", async () => {
     const fake = await FakeCoder.start();
     try {
       fake.addTemplate({ name: "claude-code" });
@@ -155,23 +164,14 @@ describe("a task with a huge log", () => {
         time: new Date(start + i * 1000).toISOString(),
       }));
       fake.setTaskLogs("huge", entries);
-      // What encoding and decoding the same 20 MB costs here and now: linear work, whatever the machine's load.
-      const baselineStart = Date.now();
-      JSON.parse(JSON.stringify(entries));
-      const baseline = Date.now() - baselineStart;
-      const started = Date.now();
+      // How fast is measured by npm run bench (large logs), not here: a busy machine must not fail this test.
       const r = await call(fake, "GET", "/api/v2/tasks/me/huge/logs");
-      const elapsed = Date.now() - started;
       assert.equal(r.status, 200);
       const logs = r.body.logs as TaskLogEntry[];
       assert.deepEqual([logs.length, logs[0]?.id, logs.at(-1)?.id], [10_000, 1, 10_000]);
       assert.deepEqual(logs.at(-1), entries.at(-1));
-      // Serving is a few times that baseline (under a second when idle); the bound catches quadratic work or a
-      // contract check that takes seconds, not a busy machine.
-      assert.ok(elapsed < Math.max(3000, 10 * baseline), `GET .../logs took ${elapsed} ms (baseline ${baseline} ms)`);
-      const loaded = Date.now();
       fake.addTask({ name: "also-huge", logs: entries.map(({ type }) => ({ type, content })) });
-      assert.ok(Date.now() - loaded < 1000, "addTask with 10 000 entries is fast too");
+      assert.equal(fake.getTask("also-huge")?.logs.length, 10_000);
       assert.deepEqual(fake.violations, []);
     } finally {
       await fake.close();

@@ -92,7 +92,7 @@ const OTHER_PATHS = /^\/api\/v2\/(buildinfo|users\/me|templates|templates\/[^/]+
 describe("any arguments", () => {
   let w: World;
   before(async () => {
-    w = await world({ lifecycle: { stepMs: 5 } }, { CODER_TASKS_MCP_TIMEOUT_SECONDS: "2" });
+    w = await world({ lifecycle: { stepMs: 5 } }, { CODER_TASKS_MCP_TIMEOUT_SECONDS: "30" });
     w.fake.addTemplate({ name: "claude-code", presets: [{ name: "Small" }] });
     w.fake.addTask({ name: "fix-login", state: { state: "idle", message: "ok" } });
   });

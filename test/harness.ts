@@ -107,3 +107,15 @@ export async function refusedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/**
+ * Waits until `ready()` holds, checking every few milliseconds. The limit is a cap for a bug that would otherwise
+ * hang the suite, not a time the test expects: a busy machine only makes the wait longer.
+ */
+export async function until(ready: () => boolean, what: string, limitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`still waiting after ${limitMs / 1000} s for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -52,7 +52,7 @@ describe("task identifiers", () => {
     const coder = new CoderClient({
       baseUrl: new URL(w.fake.url),
       token: w.fake.token,
-      timeoutMs: 5000,
+      timeoutMs: 30_000,
       userAgent: "t",
     });
     try {

@@ -3,14 +3,19 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { FakeCoder } from "./fake-coder/index.js";
 import { world } from "./harness.js";
 
 const BIN = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+const INITIALIZE = { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } };
+
+/** The JSON-RPC messages a server writes to stdout, one per line. */
+async function* jsonLines(stdout: NodeJS.ReadableStream): AsyncGenerator<unknown> {
+  for await (const line of createInterface({ input: stdout })) yield JSON.parse(line);
+}
 
 describe("process lifecycle", () => {
   let fake: FakeCoder;
@@ -32,37 +37,33 @@ describe("process lifecycle", () => {
   }
 
   it("exits 0 when the client closes stdin while a subscription is polling", async () => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [BIN], env: env(), stderr: "pipe" });
-    const client = new Client({ name: "lifecycle", version: "1" });
-    await client.connect(transport);
-    await client.subscribeResource({ uri: "coder://tasks/me/watched" });
-    await client.callTool({ name: "coder_list_tasks", arguments: {} });
-    const pid = transport.pid;
-    assert.ok(pid);
-    const before = fake.requests.length;
-    await client.close();
-    const alive = () => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
+    // A raw client, so that nothing but the end of stdin can end the server (the SDK's close would also signal it).
+    const child = spawn(process.execPath, [BIN], { env: env(), stdio: ["pipe", "pipe", "pipe"] });
+    const answers = jsonLines(child.stdout);
+    const request = async (id: number, method: string, params: Record<string, unknown>) => {
+      child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
+      for (;;) {
+        const message = (await answers.next()).value as { id?: number; error?: unknown } | undefined;
+        assert.ok(message, `no answer to ${method}`);
+        if (message.id === id) return assert.equal(message.error, undefined, JSON.stringify(message));
       }
     };
-    for (let waited = 0; alive() && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(alive(), false, "the server process is gone");
+    await request(1, "initialize", INITIALIZE);
+    child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
+    await request(2, "resources/subscribe", { uri: "coder://tasks/me/watched" });
+    await request(3, "tools/call", { name: "coder_list_tasks", arguments: {} });
+    const exited = once(child, "exit");
+    child.stdin.end();
+    assert.deepEqual(await exited, [0, null], "exited by itself, with code 0");
     const settled = fake.requests.length;
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(fake.requests.length, settled, "and nothing polls any more");
-    assert.ok(settled >= before);
   });
 
   it("exits 0 on SIGTERM and on SIGINT", async () => {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       const child = spawn(process.execPath, [BIN], { env: env(), stdio: ["pipe", "pipe", "pipe"] });
-      child.stdin.write(
-        `${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } })}\n`,
-      );
+      child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: INITIALIZE })}\n`);
       await once(child.stdout, "data");
       const exited = once(child, "exit");
       child.kill(signal);
@@ -79,12 +80,15 @@ describe("process lifecycle", () => {
     try {
       w.fake.addTemplate({ name: "claude-code" });
       w.fake.addTask({ name: "slow", state: { state: "working", message: "…" } });
+      let progressed: () => void = () => {};
+      const progress = new Promise<void>((resolve) => (progressed = resolve));
       const call = w.client
-        .callTool({ name: "coder_wait_for_task", arguments: { task_id: "slow", timeout_seconds: 2 } }, undefined, {
-          onprogress: () => {},
+        .callTool({ name: "coder_wait_for_task", arguments: { task_id: "slow", timeout_seconds: 60 } }, undefined, {
+          onprogress: () => progressed(),
         })
         .catch(() => "closed");
-      await new Promise((r) => setTimeout(r, 100));
+      // Leave once the wait is under way and notifying: its next notification has no client.
+      await progress;
       await w.client.close();
       assert.equal(await call, "closed");
       await new Promise((r) => setTimeout(r, 300));

@@ -4,10 +4,11 @@
 //   Streamable HTTP;
 // - the official conformance suite (@modelcontextprotocol/conformance) against `--demo --http`: every server
 //   scenario that applies to this server must pass; SCENARIOS below says which apply and why the others do not.
+// - npm: the tarball of `npm pack`, installed globally into an empty prefix, serves --demo to the Inspector CLI.
 // Nothing here reaches beyond 127.0.0.1. Every child runs in its own process group, killed when its test is done.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -16,8 +17,8 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { BIN, DEMO_ENV, killGroup, startHttpDemo, stop } from "./demo-process.js";
 
-const BIN = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** The bin of a package, as `npm exec` would run it, but from this repository's node_modules only. */
@@ -36,8 +37,9 @@ const INSPECTOR = binOf("@modelcontextprotocol/inspector-cli", "mcp-inspector-cl
 const INSPECTOR_CWD = dirname(INSPECTOR);
 const CONFORMANCE = binOf("@modelcontextprotocol/conformance", "conformance");
 
-/** The children's environment: a short demo step, no user configuration (the demo ignores it anyway), no proxy. */
-const ENV = { PATH: process.env.PATH ?? "", HOME: "/nonexistent", CODER_TASKS_MCP_DEMO_STEP_MS: "30" };
+const ENV = DEMO_ENV;
+/** A cap for a child that hangs, not a time the test expects: generous, for a busy machine. */
+const LIMIT_MS = 120_000;
 const DEMO_TASKS = ["api-docs", "fix-login-flake", "upgrade-deps"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -48,19 +50,19 @@ interface Run {
   stderr: string;
 }
 
-/** Kills a child's whole process group (the inspector's bin starts its CLI, which starts the server). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // ESRCH: the group is gone already.
-  }
+/** Runs `node <args>` to its end in its own process group; on time-out, kills the group and fails. */
+function runNode(args: string[], cwd: string, timeoutMs: number): Promise<Run> {
+  return runCommand(process.execPath, args, cwd, timeoutMs, ENV);
 }
 
-/** Runs `node <args>` to its end in its own process group; on time-out, kills the group and fails. */
-async function runNode(args: string[], cwd: string, timeoutMs: number): Promise<Run> {
-  const child = spawn(process.execPath, args, { cwd, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+async function runCommand(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv,
+): Promise<Run> {
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => {
@@ -73,7 +75,7 @@ async function runNode(args: string[], cwd: string, timeoutMs: number): Promise<
   try {
     return await new Promise<Run>((resolve, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`timed out after ${timeoutMs} ms: node ${args.join(" ")}\n${stdout}\n${stderr}`)),
+        () => reject(new Error(`timed out after ${timeoutMs} ms: ${command} ${args.join(" ")}\n${stdout}\n${stderr}`)),
         timeoutMs,
       );
       child.on("error", reject);
@@ -96,7 +98,7 @@ interface InspectorRun extends Run {
  * tool result with isError), or "Failed to ...: <error>" on stderr and exit code 1.
  */
 async function inspector(target: string[], options: string[]): Promise<InspectorRun> {
-  const run = await runNode([INSPECTOR, "--cli", ...target, ...options], INSPECTOR_CWD, 30_000);
+  const run = await runNode([INSPECTOR, "--cli", ...target, ...options], INSPECTOR_CWD, LIMIT_MS);
   let result: unknown;
   if (run.code === 0) {
     try {
@@ -130,47 +132,6 @@ interface TaskSummary {
   status: string;
 }
 
-/** `coder-tasks-mcp --demo --http --port 0`, once it listens; its URL from the start-up line on stderr. */
-async function startHttpDemo(): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, "--demo", "--http", "--port", "0"], {
-    env: ENV,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no start-up line within 15 s:\n${stderr}`)), 15_000);
-      child.on("error", reject);
-      child.on("exit", (code, signal) => reject(new Error(`exited (${code ?? signal}) before serving:\n${stderr}`)));
-      child.stderr?.on("data", (d: Buffer) => {
-        stderr += d;
-        const match = /serving MCP over HTTP at (http:\/\/127\.0\.0\.1:(\d+)\/mcp)/.exec(stderr);
-        if (match?.[1] && match[2] !== "0") resolve(match[1]);
-      });
-    });
-    return { child, url, stderr: () => stderr };
-  } catch (err) {
-    killGroup(child);
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** SIGTERM, then SIGKILL to the group if it has not exited within 5 s. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    child.kill("SIGTERM");
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
-    clearTimeout(timer);
-  }
-  killGroup(child);
-}
-
 interface Check {
   id: string;
   status: "SUCCESS" | "FAILURE" | "WARNING" | "INFO" | "SKIPPED";
@@ -193,7 +154,7 @@ interface SuiteRun extends Run {
 async function conformanceSuite(url: string): Promise<SuiteRun> {
   const out = mkdtempSync(join(tmpdir(), "coder-tasks-mcp-conformance-"));
   try {
-    const run = await runNode([CONFORMANCE, "server", "--url", url, "--suite", "all", "-o", out], out, 60_000);
+    const run = await runNode([CONFORMANCE, "server", "--url", url, "--suite", "all", "-o", out], out, 5 * LIMIT_MS);
     const ran = [...run.stdout.matchAll(/^=== Running scenario: (\S+) ===$/gm)].map((m) => String(m[1]));
     const results = new Map<string, Check[]>();
     for (const dir of readdirSync(out)) {
@@ -250,6 +211,90 @@ const SCENARIOS: Record<string, string> = {
   "prompts-get-with-image": "gets fixture prompt test_prompt_with_image",
   "dns-rebinding-protection": APPLIES,
 };
+
+describe("the packed tarball, installed globally into an empty prefix", () => {
+  const ROOT = fileURLToPath(new URL("..", import.meta.url));
+  const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+  let dir: string;
+  let prefix: string;
+  let tarball: string;
+  // npm with nothing of the user's: its own home, cache and no update check; no registry is needed.
+  let npmEnv: NodeJS.ProcessEnv;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "coder-tasks-mcp-pack-"));
+    prefix = join(dir, "prefix");
+    mkdirSync(join(dir, "home"));
+    npmEnv = {
+      PATH: process.env.PATH ?? "",
+      HOME: join(dir, "home"),
+      npm_config_cache: join(dir, "cache"),
+      npm_config_update_notifier: "false",
+    };
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("npm pack: dist/, LICENSE, the bundled libraries' licences, README and package.json, nothing else", async () => {
+    // dist/ is built by `npm test` before the suites; --ignore-scripts keeps prepack from building it again here.
+    const run = await runCommand(
+      "npm",
+      ["pack", "--json", "--ignore-scripts", "--pack-destination", dir],
+      ROOT,
+      2 * LIMIT_MS,
+      npmEnv,
+    );
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    const [packed] = JSON.parse(run.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    assert.ok(packed);
+    tarball = join(dir, packed.filename);
+    const paths = packed.files.map((f) => f.path);
+    for (const path of ["LICENSE", "README.md", "package.json", "dist/index.js", "dist/THIRD_PARTY_LICENSES.txt"]) {
+      assert.ok(paths.includes(path), `${path} in ${paths.join(", ")}`);
+    }
+    assert.deepEqual(
+      paths.filter((p) => !/^(LICENSE|README\.md|package\.json|dist\/.+\.(js|txt))$/.test(p)),
+      [],
+      "only the bundle, its licences and the package's own files",
+    );
+  });
+
+  it("npm install -g of the tarball: no dependencies, no install scripts, no warnings", async () => {
+    assert.ok(tarball, "packed by the test before");
+    const run = await runCommand("npm", ["install", "-g", tarball, "--prefix", prefix], dir, 2 * LIMIT_MS, npmEnv);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /added 1 package/);
+    assert.doesNotMatch(run.stderr, /warn|notice|ERR/i, run.stderr);
+    const installed = join(prefix, "lib", "node_modules", "coder-tasks-mcp");
+    const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
+      dependencies?: object;
+      scripts?: Record<string, string>;
+    };
+    assert.equal(manifest.dependencies, undefined);
+    for (const event of ["preinstall", "install", "postinstall", "prepare"]) {
+      assert.equal(manifest.scripts?.[event], undefined, `a ${event} script would run or warn on install`);
+    }
+    assert.equal(existsSync(join(installed, "node_modules")), false);
+    assert.match(readFileSync(join(installed, "LICENSE"), "utf8"), /^MIT License/);
+    const notices = readFileSync(join(installed, "dist", "THIRD_PARTY_LICENSES.txt"), "utf8");
+    for (const pkg of ["@modelcontextprotocol/sdk", "zod", "undici"]) {
+      assert.match(notices, new RegExp(`^${pkg}@\\d+\\.\\d+\\.\\d+ \\(MIT\\)$`, "m"), pkg);
+    }
+    const bin = join(prefix, "bin", "coder-tasks-mcp");
+    const versionRun = await runCommand(bin, ["--version"], dir, LIMIT_MS, ENV);
+    assert.deepEqual([versionRun.code, versionRun.stdout, versionRun.stderr], [0, `${version}\n`, ""]);
+  });
+
+  it("the installed bin serves --demo to the Inspector CLI: tools/list has every tool", async () => {
+    const bin = join(prefix, "bin", "coder-tasks-mcp");
+    assert.ok(existsSync(bin), "installed by the test before");
+    const { tools } = ok(await inspector([bin, "--demo"], ["--method", "tools/list"])) as {
+      tools: Array<{ name: string }>;
+    };
+    assert.equal(tools.length, 11, tools.map((t) => t.name).join(", "));
+    assert.ok(tools.some((t) => t.name === "coder_create_task"));
+  });
+});
 
 describe("MCP Inspector CLI (mcp-inspector-cli --cli) over stdio, against --demo", () => {
   it("tools/list: every tool, with a description and an object input schema", async () => {

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { HELP } from "../src/cli.js";
 import { SUPPORTED_VERSIONS } from "../src/coder/versions.js";
-import { taskRequests, world } from "./harness.js";
+import { taskRequests, until, world } from "./harness.js";
 
 describe("Coder versions", () => {
   it("states one supported range, in --help and in the README", () => {
@@ -85,7 +85,7 @@ describe("Coder versions", () => {
         taskRequests(w.fake).map((p) => p.split("?")[0]),
         ["GET /api/v2/tasks", "GET /api/experimental/tasks", "GET /api/experimental/tasks"],
       );
-      for (let i = 0; i < 50 && logs.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+      await until(() => logs.length > 0, "the fallback notice");
       assert.equal(logs.length, 1, logs.join("\n"));
       assert.match(
         logs[0] ?? "",

@@ -112,8 +112,9 @@ class Tour {
     say(`   waited ${wait.waited_seconds} s: ${wait.note}`);
   }
 
+  /** The server writes its start-up line once initialized; a loaded machine may take a while. */
   async startupLine(): Promise<string | undefined> {
-    for (let i = 0; i < 50 && this.stderr.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 300 && this.stderr.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     this.startupShown = true;
     return this.stderr[0];
   }
@@ -162,6 +163,13 @@ class Tour {
     this.reached(created.wait, "the new task");
     if (created.summary) say(`   now ${summary(created.summary)}`);
 
+    this.begin("Look the task up by name: coder_get_task");
+    const task = await this.call<{ id: string; status: string; template_name: string; workspace_status: string }>(
+      "coder_get_task",
+      { task_id: TASK },
+    );
+    say(`   ${task.id}: ${task.status}, template ${task.template_name}, workspace ${task.workspace_status}`);
+
     this.begin("Read the conversation: coder_get_task_logs");
     await this.showLogs({ task_id: TASK });
 
@@ -184,6 +192,11 @@ class Tour {
       true,
     );
     this.reached(stopped.wait, "pausing");
+
+    this.begin("Change its stored prompt while it is paused: coder_update_task_input");
+    const input = "Add a /healthz endpoint that reports the database and the app version";
+    await this.call("coder_update_task_input", { task_id: TASK, input });
+    say(`   initial prompt now: ${clip(input, 70)}`);
 
     this.begin("Resume it: coder_resume_task, then coder_wait_for_task until idle");
     const resumed = await this.call<{ build: Build; task: Summary }>("coder_resume_task", { task_id: TASK });

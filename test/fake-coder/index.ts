@@ -62,6 +62,10 @@ export class FakeCoder {
   get violations(): string[] {
     return this.watch.violations;
   }
+  /** Every request answered, in the order of the answers (a request is recorded before it is answered). */
+  get answered(): RecordedRequest[] {
+    return this.watch.answered;
+  }
   get url(): string {
     return this.sim.url;
   }
@@ -132,6 +136,11 @@ export class FakeCoder {
 
   injectFault(match: FaultMatch, fault: Fault): void {
     this.watch.faults.add(match, fault);
+  }
+
+  /** With lifecycle stepMs "manual": every task that has a next step takes it; returns how many moved. */
+  step(): number {
+    return this.sim.step();
   }
 
   /** Stops listening, destroys open sockets, ends injected delays and clears the lifecycle's timers. */

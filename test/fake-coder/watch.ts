@@ -10,6 +10,8 @@ export class Watch {
   readonly requests: RecordedRequest[] = [];
   /** Bodies that break the contract, and failures of the simulator itself. */
   readonly violations: string[] = [];
+  /** Every request answered by the simulator, in the order of the answers. */
+  readonly answered: RecordedRequest[] = [];
   readonly faults = new Faults();
   /** TCP connections that carried a request so far. */
   connections = 0;
@@ -27,6 +29,7 @@ export class Watch {
     try {
       if (await this.faults.apply(request.method, request.path, req, res)) return;
       const answer = await next();
+      this.answered.push(request);
       if (answer?.failure) this.violations.push(answer.failure);
       const problem = answer && check(this.contract, answer);
       if (problem) this.violations.push(`${where} -> ${answer.status}: ${problem}`);

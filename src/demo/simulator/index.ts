@@ -266,6 +266,12 @@ export class CoderSimulator {
     this.lifecycle.answerLater(this.liveTask(idOrName), answer, afterMs);
   }
 
+  /** With lifecycle stepMs "manual": every task that has a next step takes it; returns how many moved. */
+  step(): number {
+    if (!this.lifecycle) throw new Error("step needs the lifecycle option");
+    return this.lifecycle.step();
+  }
+
   /** Stops listening, destroys open sockets and clears the lifecycle's timers. */
   async close(): Promise<void> {
     this.lifecycle?.close();

@@ -23,8 +23,8 @@ export const PLAIN_AGENT: AgentScript = {
 };
 
 export interface LifecycleOptions {
-  /** How long each step takes. */
-  stepMs: number;
+  /** How long each step takes; "manual": a step happens only when `step()` is called (tests that must not race). */
+  stepMs: number | "manual";
   /** Each step takes up to this much longer, at random; default 0. */
   jitterMs?: number;
   /** Default: PLAIN_AGENT. */
@@ -34,6 +34,8 @@ export interface LifecycleOptions {
 export class Lifecycle {
   /** At most one pending timer per task: its next step. */
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** With stepMs "manual": each task's next step, run by step(). */
+  private readonly due = new Map<string, Step>();
   private readonly agent: AgentScript;
   private closed = false;
 
@@ -115,10 +117,20 @@ export class Lifecycle {
   cancel(task: TaskRecord): void {
     clearTimeout(this.timers.get(task.id));
     this.timers.delete(task.id);
+    this.due.delete(task.id);
+  }
+
+  /** With stepMs "manual": takes every task's next step; returns how many tasks moved. */
+  step(): number {
+    const due = [...this.due.values()];
+    this.due.clear();
+    for (const next of due) next();
+    return due.length;
   }
 
   close(): void {
     this.closed = true;
+    this.due.clear();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -141,11 +153,16 @@ export class Lifecycle {
         return;
       }
       const { stepMs, jitterMs = 0 } = this.options;
-      const ms = index === 0 && firstMs !== undefined ? firstMs : stepMs + Math.random() * jitterMs;
-      const timer = setTimeout(() => {
+      const next = () => {
         step();
         schedule(index + 1);
-      }, ms);
+      };
+      if (stepMs === "manual") {
+        this.due.set(task.id, next);
+        return;
+      }
+      const ms = index === 0 && firstMs !== undefined ? firstMs : stepMs + Math.random() * jitterMs;
+      const timer = setTimeout(next, ms);
       timer.unref();
       this.timers.set(task.id, timer);
     };
