@@ -22,7 +22,7 @@ export function buildInventory(tools: readonly AnyTool[], selection: ToolSelecti
   return { tools: served, serves, instructions: instructions(serves, writes) };
 }
 
-/** A piece of text and the tools it names. */
+/** A piece of text and the tool it names. */
 type Worded = readonly [tool: string, text: string];
 
 /** The texts whose tool is served. */

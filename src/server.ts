@@ -1,6 +1,5 @@
 // createServer(): the McpServer with its tools, resources, prompts, logging and instructions, as the inventory
-// decides from the tool selection. No I/O, no globals: the bin wires
-// transports.
+// decides from the tool selection. No I/O, no globals: the bin wires transports.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CoderClient, type LogLevel } from "./coder/client.js";
 import { NotConfiguredError } from "./coder/errors.js";
