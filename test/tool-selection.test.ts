@@ -179,6 +179,11 @@ describe("selection shapes instructions, prompts and resources", () => {
       assert.doesNotMatch(instructions, /coder_get_task\b/);
       assert.doesNotMatch(instructions, /^Read-only/m);
       assert.deepEqual(prompts, ["delegate_to_coder_task"]);
+      // Its other steps are all served: the prompt is worded as with every tool.
+      assert.match(
+        await promptText(client, { goal: "x" }),
+        /coder_list_templates.*coder_wait_for_task.*reply with coder_send_task_input \(wait: true\)\.\n5\. Report back/s,
+      );
       assert.deepEqual(templates, [LOGS_TEMPLATE]);
       assert.deepEqual((await client.listResources()).resources, []);
       await assert.rejects(client.readResource({ uri: TASK }), /not found/);
