@@ -12,10 +12,22 @@ export interface PromptDeps {
   coder(): CoderClient;
   redact(text: string): string;
   logMaxChars: number;
+  /** Whether every one of these tools is served (the inventory's rule). */
+  serves(...tools: string[]): boolean;
 }
 
+/**
+ * The tools each prompt's workflow cannot do without. A prompt whose tools are not all served is disabled: absent from
+ * prompts/list and refused if asked for anyway, as a disabled tool is. The delegate prompt's other steps are worded
+ * only for the tools that are served.
+ */
+const NEEDS = {
+  delegate_to_coder_task: ["coder_create_task", "coder_get_task_logs"],
+  review_coder_task: ["coder_get_task", "coder_get_task_logs"],
+};
+
 export function registerPrompts(server: McpServer, deps: PromptDeps): void {
-  server.registerPrompt(
+  const delegate = server.registerPrompt(
     "delegate_to_coder_task",
     {
       title: "Delegate to a Coder task",
@@ -28,11 +40,12 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
       },
     },
     ({ goal, template }): GetPromptResult => ({
-      messages: [{ role: "user", content: { type: "text", text: delegateText(goal, template) } }],
+      messages: [{ role: "user", content: { type: "text", text: delegateText(goal, template, deps.serves) } }],
     }),
   );
+  if (!deps.serves(...NEEDS.delegate_to_coder_task)) delegate.disable();
 
-  server.registerPrompt(
+  const review = server.registerPrompt(
     "review_coder_task",
     {
       title: "Review a Coder task",
@@ -75,22 +88,33 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
       };
     },
   );
+  if (!deps.serves(...NEEDS.review_coder_task)) review.disable();
 }
 
-function delegateText(goal: string, template: string | undefined): string {
+function delegateText(goal: string, template: string | undefined, serves: PromptDeps["serves"]): string {
+  const templates = serves("coder_list_templates");
+  const steps = [
+    template
+      ? `Use the template "${template}"${templates ? " (coder_list_templates shows its presets if one fits better)" : ""}.`
+      : templates
+        ? "Call coder_list_templates and pick the template (and preset) that fits the goal."
+        : "Leave the template out if only one template can run AI tasks; otherwise ask the user which one to use.",
+    "Call coder_create_task with wait: true. Write its input as a complete, self-contained brief: the goal, the " +
+      "repository or context it needs, what done means, and that it should report what it changed.",
+    ...(serves("coder_wait_for_task")
+      ? ["If the wait timed out, call coder_wait_for_task until the agent is idle (a timeout is normal)."]
+      : []),
+    "Read the answer with coder_get_task_logs (type: output)." +
+      (serves("coder_send_task_input")
+        ? " If the agent asks a question you can answer, reply with coder_send_task_input (wait: true)."
+        : ""),
+    "Report back: what the agent did, the result, anything left open, and the task's name. Keep the task; do not " +
+      "delete it unless asked.",
+  ];
   return [
     `Delegate this goal to a Coder task (an AI coding agent in its own Coder workspace):\n\n${goal}\n`,
     "Steps:",
-    template
-      ? `1. Use the template "${template}" (coder_list_templates shows its presets if one fits better).`
-      : "1. Call coder_list_templates and pick the template (and preset) that fits the goal.",
-    "2. Call coder_create_task with wait: true. Write its input as a complete, self-contained brief: the goal, the " +
-      "repository or context it needs, what done means, and that it should report what it changed.",
-    "3. If the wait timed out, call coder_wait_for_task until the agent is idle (a timeout is normal).",
-    "4. Read the answer with coder_get_task_logs (type: output). If the agent asks a question you can answer, reply " +
-      "with coder_send_task_input (wait: true).",
-    "5. Report back: what the agent did, the result, anything left open, and the task's name. Keep the task; do not " +
-      "delete it unless asked.",
+    ...steps.map((step, i) => `${i + 1}. ${step}`),
   ].join("\n");
 }
 

@@ -12,7 +12,7 @@ import {
 import type { Task } from "../coder/schemas.js";
 import { complete } from "../format/completions.js";
 import { errorText } from "../format/error-text.js";
-import { LOGS_TEMPLATE, TASK_TEMPLATE, taskUri } from "../format/task-uris.js";
+import { LOGS_TEMPLATE, parseTaskUri, TASK_TEMPLATE, taskUri } from "../format/task-uris.js";
 import { coderProblem, type ReadDeps, readTaskResource } from "./read.js";
 import { Subscriptions } from "./subscriptions.js";
 
@@ -20,17 +20,26 @@ export interface ResourceDeps extends ReadDeps {
   pollIntervalMs: number;
   /** Reports what the user may want to know (a failing poll). */
   warn(message: string): void;
+  /** Whether every one of these tools is served (the inventory's rule). */
+  serves(...tools: string[]): boolean;
 }
 
 const PAGE_SIZE = 50;
 
+/**
+ * Each resource mirrors a reading tool and is offered only when that tool is served: the task resource, the list of
+ * tasks and subscriptions to tasks follow coder_get_task; the logs resource and subscriptions to logs follow
+ * coder_get_task_logs. With neither, the server offers no resources at all.
+ */
 export function registerResources(server: McpServer, deps: ResourceDeps): () => void {
+  const offers = { task: deps.serves("coder_get_task"), logs: deps.serves("coder_get_task_logs") };
+  if (!offers.task && !offers.logs) return () => {};
   const complete = {
     owner: (value: string) => completeOwner(deps, value),
     task: (value: string, context?: { arguments?: Record<string, string> }) =>
       completeTask(deps, value, context?.arguments?.owner),
   };
-  server.registerResource(
+  const task = server.registerResource(
     "task",
     new ResourceTemplate(TASK_TEMPLATE, { list: undefined, complete }),
     {
@@ -41,7 +50,7 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
     },
     (uri, _vars, extra) => readTaskResource(uri.href, deps, extra.signal),
   );
-  server.registerResource(
+  const logs = server.registerResource(
     "task-logs",
     new ResourceTemplate(LOGS_TEMPLATE, { list: undefined, complete }),
     {
@@ -52,9 +61,15 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
     (uri, _vars, extra) => readTaskResource(uri.href, deps, extra.signal),
   );
 
+  // Removed before any client sees them, as a disabled tool is: the SDK's reads ignore a disabled template.
+  if (!offers.task) task.remove();
+  if (!offers.logs) logs.remove();
+
   // The SDK's resources/list has no cursor: this one pages through the user's tasks.
   server.server.removeRequestHandler("resources/list");
   server.server.setRequestHandler(ListResourcesRequestSchema, async (request, extra) => {
+    // The listed resources are tasks: without the task resource there is nothing to list.
+    if (!offers.task) return { resources: [] };
     const offset = decodeCursor(request.params?.cursor);
     let listed: { tasks: Task[]; skipped: Array<{ task: string; problem: string }> };
     try {
@@ -71,7 +86,7 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
 
   const subscriptions = new Subscriptions(deps.coder, deps.pollIntervalMs, {
     updated: (uri) => void server.server.sendResourceUpdated({ uri }).catch(() => {}),
-    listChanged: () => server.sendResourceListChanged(),
+    listChanged: () => offers.task && server.sendResourceListChanged(),
     failed: (err) =>
       deps.warn(
         `Polling subscribed tasks failed: ${errorText(err, { tool: "resources/subscribe", args: {}, writes: false })}`,
@@ -84,10 +99,12 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
     } catch (err) {
       throw coderProblem(err, deps, "resources/subscribe");
     }
-    if (!(await subscriptions.subscribe(request.params.uri))) {
+    const offered = parseTaskUri(request.params.uri)?.logs ? offers.logs : offers.task;
+    if (!offered || !(await subscriptions.subscribe(request.params.uri))) {
+      const kinds = [offers.task && TASK_TEMPLATE, offers.logs && LOGS_TEMPLATE].filter(Boolean).join(" or ");
       throw new McpError(
         ErrorCode.InvalidParams,
-        `Cannot subscribe to ${request.params.uri}: not a coder://tasks/{owner}/{task} resource.`,
+        `Cannot subscribe to ${request.params.uri}: not a ${kinds} resource.`,
       );
     }
     return {};

@@ -1,5 +1,5 @@
 // Tool selection (--read-only, --tools, --exclude-tools, CODER_MCP_ALLOWED_TOOLS), decided from the tools' own
-// annotations.
+// annotations. The inventory (src/inventory.ts) derives the prompts, resources and instructions from it.
 import type { AnyTool } from "./define.js";
 
 export interface ToolSelection {
