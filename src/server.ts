@@ -80,7 +80,8 @@ export function createServer(deps: ServerDeps): McpServer {
     logMaxChars: deps.config.logMaxChars,
     serves: inventory.serves,
   });
-  if (ui) {
+  // The board opens from the results of these two tools: without them, nothing would show it.
+  if (ui && (inventory.serves("coder_list_tasks") || inventory.serves("coder_get_task"))) {
     const timing = deps.waitTiming ?? DEFAULT_WAIT_TIMING;
     registerBoard(server, {
       enabledTools: inventory.tools,

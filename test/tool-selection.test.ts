@@ -216,10 +216,17 @@ describe("selection shapes instructions, prompts and resources", () => {
       assert.match(await promptText(client, { goal: "x", template: "codex" }), /^1\. Use the template "codex"\.$/m);
       assert.deepEqual(templates, [LOGS_TEMPLATE]);
     });
-    // Neither reading tool: no resources at all.
+    // Neither reading tool: no task resources, and nothing to subscribe to; the one resource left is the task board's
+    // view, which coder_list_tasks results open.
     const c = await connect({}, { tools: parseCli(["--tools", "coder_list_tasks"], {}).tools });
     try {
-      assert.equal(c.client.getServerCapabilities()?.resources, undefined);
+      assert.equal(c.client.getServerCapabilities()?.resources?.subscribe, undefined);
+      assert.deepEqual((await offered(c.client)).templates, []);
+      assert.deepEqual(
+        (await c.client.listResources()).resources.map((r) => r.uri),
+        ["ui://coder-tasks/board.html"],
+        "no task is listed: there is no task resource",
+      );
       assert.deepEqual((await offered(c.client)).prompts, []);
     } finally {
       await c.close();
