@@ -7,7 +7,7 @@ import { type Env, loadConfig } from "../src/config.js";
 import { redactor } from "../src/redact.js";
 import { createCoderClient, createServer } from "../src/server.js";
 import type { ToolSelection } from "../src/tools/select.js";
-import { FakeCoder, type FakeCoderOptions } from "./fake-coder/index.js";
+import { FakeCoder, type FakeCoderOptions, type RecordedRequest } from "./fake-coder/index.js";
 
 export interface Connected {
   client: Client;
@@ -91,6 +91,12 @@ export async function callTool(client: Client, name: string, args: Record<string
     .map((c) => c.text)
     .join("\n");
   return { isError: raw.isError === true, text, data: raw.structuredContent, raw };
+}
+
+/** Matches the fake's GETs of one task, by ID or by name: a poll of a wait, a look-up. */
+export function getsOf(task: { id: string; name: string }): (r: RecordedRequest) => boolean {
+  const paths = new Set([`/api/v2/tasks/me/${task.id}`, `/api/v2/tasks/me/${task.name}`]);
+  return (r) => r.method === "GET" && paths.has(r.path);
 }
 
 /** Requests the fake received on task routes, as raw URLs. */

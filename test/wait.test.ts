@@ -1,8 +1,8 @@
 // Waiting for tasks: against a fake whose tasks move on their own (pending -> initializing -> working -> idle).
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { taskRequests, type World, world } from "./harness.js";
+import { getsOf, taskRequests, type World, world } from "./harness.js";
 
 const STEP_MS = 30;
 
@@ -61,20 +61,32 @@ describe("waiting for tasks", () => {
 
   it("stops polling Coder at once when the call is cancelled", () =>
     withWorld(async (w) => {
-      w.fake.addTask({ name: "slowpoke", state: { state: "working", message: "…" } });
+      const task = w.fake.addTask({ name: "slowpoke", state: { state: "working", message: "…" } });
       const controller = new AbortController();
+      const polling = w.fake.waitForRequests(getsOf(task), 3, "three polls of the task");
       const call = w.client.callTool(
         { name: "coder_wait_for_task", arguments: { task_id: "slowpoke", timeout_seconds: 30 } },
         undefined,
         { signal: controller.signal },
       );
-      await new Promise((r) => setTimeout(r, 150));
+      await polling;
       controller.abort();
       await assert.rejects(call);
-      await new Promise((r) => setTimeout(r, 50));
-      const after = taskRequests(w.fake).length;
-      await new Promise((r) => setTimeout(r, 300));
-      assert.equal(taskRequests(w.fake).length, after, "no request after the cancellation");
+      // A second wait, polling at the same pace, proves that time passed: by its seventh poll, a poll of the
+      // cancelled wait would have happened too.
+      const witness = w.fake.addTask({ name: "witness", state: { state: "working", message: "…" } });
+      const stopWitness = new AbortController();
+      const witnessCall = w.client.callTool(
+        { name: "coder_wait_for_task", arguments: { task_id: "witness", timeout_seconds: 30 } },
+        undefined,
+        { signal: stopWitness.signal },
+      );
+      await w.fake.waitForRequests(getsOf(witness), 3, "three polls of the witness");
+      const after = w.fake.requests.filter(getsOf(task)).length;
+      await w.fake.waitForRequests(getsOf(witness), 4, "four more polls of the witness");
+      stopWitness.abort();
+      await assert.rejects(witnessCall);
+      assert.equal(w.fake.requests.filter(getsOf(task)).length, after, "no request after the cancellation");
     }));
 
   it("resumes a paused task, waits until it is idle, then sends, when resume is true", () =>
@@ -112,9 +124,13 @@ describe("waiting for tasks", () => {
   it("tolerates a transient error during start-up, and gives up on a lasting one", () =>
     withWorld(async (w) => {
       const flaky = w.fake.addTask({ name: "flaky", status: "error" });
-      setTimeout(() => w.fake.setTaskStatus(flaky.id, "active", { state: "idle", message: "Recovered" }), 100);
+      // Recovers once the wait has seen the error twice, and so tolerated it.
+      void w.fake
+        .waitForRequests(getsOf(flaky), 3, "three polls of the errored task")
+        .then(() => w.fake.setTaskStatus(flaky.id, "active", { state: "idle", message: "Recovered" }));
       const r = await w.call("coder_wait_for_task", { task_id: "flaky" });
-      assert.equal(r.data.wait.outcome, "reached");
+      assert.equal(r.data.wait.outcome, "reached", r.data.wait.note);
+      assert.equal(r.data.task.message, "Recovered");
       w.fake.addTask({ name: "broken", status: "error" });
       const broken = await w.call("coder_wait_for_task", { task_id: "broken" });
       assert.equal(broken.data.wait.outcome, "stopped");
@@ -128,7 +144,10 @@ describe("waiting for tasks", () => {
       assert.equal(r.data.wait.outcome, "stopped");
       assert.match(r.data.wait.note, /resume it with coder_resume_task/);
       const t = w.fake.addTask({ name: "changing", state: { state: "working", message: "step 1" } });
-      setTimeout(() => w.fake.setTaskStatus(t.id, "active", { state: "working", message: "step 2" }), 80);
+      // Changes once the wait has seen step 1 (its second poll has reached the fake).
+      void w.fake
+        .waitForRequests(getsOf(t), 3, "three polls of the changing task")
+        .then(() => w.fake.setTaskStatus(t.id, "active", { state: "working", message: "step 2" }));
       const change = await w.call("coder_wait_for_task", { task_id: "changing", until: "any_change" });
       assert.equal(change.data.wait.outcome, "reached");
       assert.equal(change.data.task.message, "step 2");
@@ -143,4 +162,61 @@ describe("waiting for tasks", () => {
       assert.equal(r.data.wait.outcome, "reached");
       assert.equal(r.data.task.status, "paused");
     }));
+});
+
+describe("waiting after a write", () => {
+  let w: World;
+  before(async () => {
+    // No lifecycle: the task moves only when the test moves it, so what a poll sees is known.
+    w = await world();
+    w.fake.addTemplate({ name: "claude-code" });
+  });
+  after(() => w.close());
+
+  it("does not take the idle state reported before a send as the agent's answer", async () => {
+    const task = w.fake.addTask({ name: "stale", state: { state: "idle", message: "Ready for more" } });
+    const sent = w.fake.waitForRequests((r) => r.method === "POST" && r.path.endsWith("/send"), 1, "the send");
+    const call = w.call("coder_send_task_input", { task_id: "stale", input: "What is 2+2?", wait: true });
+    await sent;
+    // The agent has not reported since the send: two more polls see the same idle state, and the wait goes on.
+    const polled = w.fake.waitForRequests(getsOf(task), 2, "two polls after the send");
+    const first = await Promise.race([call.then(() => "the call returned"), polled.then(() => "polled")]);
+    assert.equal(first, "polled", "the idle state from before the send was taken as the answer");
+    w.fake.setTaskStatus(task.id, "active", { state: "idle", message: "The answer is 4" });
+    const r = await call;
+    assert.equal(r.isError, false, r.text);
+    assert.equal(r.data.wait.outcome, "reached", r.data.wait.note);
+    assert.equal(r.data.task.message, "The answer is 4");
+    assert.deepEqual(w.fake.sentInputs(task.id), ["What is 2+2?"]);
+  });
+
+  it("reports a send whose wait failed as sent, so that the model does not send it again", async () => {
+    const task = w.fake.addTask({ name: "sent-once", state: { state: "idle", message: "Ready" } });
+    // Polls go by ID; the look-up before the send goes by name and is spared.
+    w.fake.injectFault(
+      { method: "GET", path: new RegExp(`^/api/v2/tasks/me/${task.id}$`) },
+      { status: 500, contentType: "application/json", body: '{"message":"Internal error."}' },
+    );
+    const r = await w.call("coder_send_task_input", { task_id: "sent-once", input: "Run the tests", wait: true });
+    assert.equal(r.isError, false, r.text);
+    assert.equal(r.data.sent, true);
+    assert.equal(r.data.wait.outcome, "stopped");
+    assert.match(r.data.wait.note, /^The input was sent, but waiting failed \(.*Internal error.*\)\. Do not repeat it/);
+    assert.deepEqual(w.fake.sentInputs(task.id), ["Run the tests"]);
+  });
+
+  it("reports a create whose wait failed as created, so that the model does not create it again", async () => {
+    w.fake.injectFault(
+      { method: "GET", path: /^\/api\/v2\/tasks\/me\/[0-9a-f-]{36}$/ },
+      { status: 500, contentType: "application/json", body: '{"message":"Internal error."}' },
+    );
+    const r = await w.call("coder_create_task", { input: "Write the docs", name: "created-once", wait: true });
+    assert.equal(r.isError, false, r.text);
+    assert.equal(r.data.task.name, "created-once");
+    assert.equal(r.data.wait.outcome, "stopped");
+    assert.match(r.data.wait.note, /, but waiting failed \(.*Internal error.*\)\. Do not repeat it/);
+    const creates = w.fake.requests.filter((q) => q.method === "POST" && q.path === "/api/v2/tasks/me");
+    assert.equal(creates.length, 1);
+    assert.ok(w.fake.getTask("created-once"), "the task exists");
+  });
 });

@@ -39,7 +39,18 @@ export type FakeCoderOptions = Omit<SimulatorOptions, "hooks" | "unref">;
 
 const DEFAULT_TOKEN = "AbCdEf1234-s3cr3tSecretValue01234";
 
+/** A request the fake recorded; `waitForRequests` resolves on such events rather than after a fixed sleep. */
+type RequestMatch = (request: RecordedRequest) => boolean;
+
+interface Waiter {
+  match: RequestMatch;
+  left: number;
+  resolve(): void;
+}
+
 export class FakeCoder {
+  private readonly waiters = new Set<Waiter>();
+
   private constructor(
     private readonly sim: CoderSimulator,
     /** Every request received, in order. */
@@ -52,11 +63,15 @@ export class FakeCoder {
     const contract = loadContract();
     const requests: RecordedRequest[] = [];
     const violations: string[] = [];
+    let recordInto: FakeCoder | undefined;
     const sim = await CoderSimulator.start({
       ...opts,
       token: opts.token ?? DEFAULT_TOKEN,
       hooks: {
-        onRequest: (request) => requests.push(request),
+        onRequest: (request) => {
+          requests.push(request);
+          recordInto?.notify(request);
+        },
         onResponse: (request, answer) => {
           const problem = check(contract, answer);
           if (problem) violations.push(`${request.method} ${request.path} -> ${answer.status}: ${problem}`);
@@ -64,7 +79,8 @@ export class FakeCoder {
         onError: (message) => violations.push(message),
       },
     });
-    return new FakeCoder(sim, requests, violations);
+    recordInto = new FakeCoder(sim, requests, violations);
+    return recordInto;
   }
 
   get url(): string {
@@ -137,9 +153,54 @@ export class FakeCoder {
     this.sim.injectFault(match, fault);
   }
 
-  /** Stops listening, destroys open sockets, ends injected delays and clears the lifecycle's timers. */
-  close(): Promise<void> {
-    return this.sim.close();
+  /**
+   * Resolves once `count` more requests that `match` have reached the fake (counted from this call on): the event a
+   * test waits for instead of a sleep, e.g. a poll that did happen. Rejects, naming `what`, after `timeoutMs`.
+   */
+  waitForRequests(match: RequestMatch, count = 1, what = "a request", timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(
+          new Error(
+            `the fake Coder did not receive ${what} (${waiter.left} of ${count} missing) within ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      const waiter: Waiter = {
+        match,
+        left: count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      if (count <= 0) waiter.resolve();
+      else this.waiters.add(waiter);
+    });
+  }
+
+  private notify(request: RecordedRequest): void {
+    for (const waiter of this.waiters) {
+      if (!waiter.match(request)) continue;
+      waiter.left -= 1;
+      if (waiter.left > 0) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
+  /**
+   * Stops listening, destroys open sockets, ends injected delays and clears the lifecycle's timers; then fails if
+   * the fake recorded a contract violation or a failure of its own, so that no test passes over one unseen.
+   */
+  async close(): Promise<void> {
+    await this.sim.close();
+    if (this.violations.length > 0) {
+      throw new Error(
+        `the fake Coder recorded ${this.violations.length} contract violation(s):\n${this.violations.join("\n")}`,
+      );
+    }
   }
 }
 
