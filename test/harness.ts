@@ -93,6 +93,41 @@ export async function callTool(client: Client, name: string, args: Record<string
   return { isError: raw.isError === true, text, data: raw.structuredContent, raw };
 }
 
+/**
+ * Waits until `done()` holds, checking every few milliseconds; fails naming `what` after `timeoutMs` (roomy, for a
+ * loaded machine). For an event with no request to wait for, such as a notification the client receives.
+ */
+export async function until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export interface PollingWitness {
+  /** Resolves after `n` more polls of the witness's subscription. */
+  polls(n: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A second server whose resource subscription polls its own fake every `pollSeconds`. Its polls prove that time
+ * passed: once it has polled a few times after some point, a poller of the same period that was still alive at that
+ * point has polled too. "Nothing happened" is asserted against them, never after a fixed sleep.
+ */
+export async function pollingWitness(pollSeconds: number): Promise<PollingWitness> {
+  const w = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(pollSeconds) });
+  w.fake.addTemplate({ name: "claude-code" });
+  w.fake.addTask({ name: "witness" });
+  await w.client.subscribeResource({ uri: "coder://tasks/me/witness" });
+  return {
+    polls: (n) =>
+      w.fake.waitForRequests((r) => r.method === "GET" && r.path === "/api/v2/tasks", n, `${n} polls of the witness`),
+    close: () => w.close(),
+  };
+}
+
 /** Matches the fake's GETs of one task, by ID or by name: a poll of a wait, a look-up. */
 export function getsOf(task: { id: string; name: string }): (r: RecordedRequest) => boolean {
   const paths = new Set([`/api/v2/tasks/me/${task.id}`, `/api/v2/tasks/me/${task.name}`]);

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { FakeCoder } from "./fake-coder/index.js";
-import { world } from "./harness.js";
+import { pollingWitness, until, world } from "./harness.js";
 
 const BIN = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 
@@ -49,12 +49,9 @@ describe("process lifecycle", () => {
         return false;
       }
     };
-    for (let waited = 0; alive() && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(alive(), false, "the server process is gone");
-    const settled = fake.requests.length;
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(fake.requests.length, settled, "and nothing polls any more");
-    assert.ok(settled >= before);
+    // Gone, so nothing polls any more.
+    await until(() => !alive(), "the server process to exit");
+    assert.ok(fake.requests.length >= before);
   });
 
   it("exits 0 on SIGTERM and on SIGINT", async () => {
@@ -79,15 +76,23 @@ describe("process lifecycle", () => {
     try {
       w.fake.addTemplate({ name: "claude-code" });
       w.fake.addTask({ name: "slow", state: { state: "working", message: "…" } });
+      let progressed: () => void = () => {};
+      const progress = new Promise<void>((resolve) => {
+        progressed = resolve;
+      });
       const call = w.client
         .callTool({ name: "coder_wait_for_task", arguments: { task_id: "slow", timeout_seconds: 2 } }, undefined, {
-          onprogress: () => {},
+          onprogress: () => progressed(),
         })
         .catch(() => "closed");
-      await new Promise((r) => setTimeout(r, 100));
+      await progress;
       await w.client.close();
       assert.equal(await call, "closed");
-      await new Promise((r) => setTimeout(r, 300));
+      // Whatever the wait still does after the client left (a poll in flight, its progress, the call's end), it
+      // has done by the time a witness polling more slowly than the wait has polled three times.
+      const witness = await pollingWitness(0.05);
+      await witness.polls(3);
+      await witness.close();
       assert.deepEqual(rejections, []);
     } finally {
       process.off("unhandledRejection", onRejection);

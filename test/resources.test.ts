@@ -7,7 +7,8 @@ import {
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { taskRequests, type World, world } from "./harness.js";
+import type { RecordedRequest } from "./fake-coder/index.js";
+import { pollingWitness, taskRequests, until, type World, world } from "./harness.js";
 
 const POLL_MS = 50;
 
@@ -16,13 +17,9 @@ function textOf(result: ReadResourceResult): string {
   return content && "text" in content ? content.text : "";
 }
 
-/** Waits until `done()` holds, polling, for 5 s at the most (a loaded machine runs poll cycles late). */
-async function until(done: () => boolean): Promise<void> {
-  for (let waited = 0; !done() && waited < 5000; waited += 10) await settle(10);
-}
-
-async function settle(ms: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
+/** The first request of a poll cycle of the subscriptions: the list of the user's tasks. */
+function isCycle(r: RecordedRequest): boolean {
+  return r.method === "GET" && r.path === "/api/v2/tasks";
 }
 
 describe("task resources", () => {
@@ -164,39 +161,55 @@ describe("resource list and subscriptions", () => {
     await assert.rejects(w.client.listResources({ cursor: "bogus" }), /Invalid cursor/);
   });
 
+  /** Resolves once `n` more poll cycles have begun (each with a list of the tasks): the one before has ended. */
+  const cycles = (n: number) => w.fake.waitForRequests(isCycle, n, `${n} poll cycles`);
+
   it("sends exactly one update when a subscribed task changes, and list_changed when a task appears", async () => {
     const task = w.fake.getTask("task-7");
     assert.ok(task);
     await w.client.subscribeResource({ uri: "coder://tasks/alice/task-7" });
     await w.client.subscribeResource({ uri: "coder://tasks/alice/task-8/logs" });
-    await settle(POLL_MS * 3);
+    await cycles(2);
     assert.deepEqual(updates, [], "nothing changed yet");
     w.fake.setTaskStatus(task.id, "active", { state: "working", message: "Back at it" });
-    await until(() => updates.length > 0);
-    await settle(POLL_MS * 4);
+    await until(() => updates.length > 0, "an update");
+    await cycles(2);
     assert.deepEqual(updates, ["coder://tasks/alice/task-7"], "one change, one notification");
     await w.call("coder_send_task_input", { task_id: "task-8", input: "more please" });
-    await until(() => updates.length > 1);
-    await settle(POLL_MS * 4);
+    await until(() => updates.length > 1, "a second update");
+    await cycles(2);
     assert.deepEqual(updates, ["coder://tasks/alice/task-7", "coder://tasks/alice/task-8/logs"]);
     assert.equal(listChanges, 0);
     w.fake.addTask({ name: "newcomer" });
-    await until(() => listChanges > 0);
-    await settle(POLL_MS * 4);
+    await until(() => listChanges > 0, "list_changed");
+    await cycles(2);
     assert.equal(listChanges, 1);
   });
 
   it("polls once per cycle for all subscriptions, and stops asking Coder when nobody is subscribed", async () => {
-    const before = taskRequests(w.fake).length;
-    await settle(POLL_MS * 4);
-    const perCycle = (taskRequests(w.fake).length - before) / 4;
-    assert.ok(perCycle <= 2.5, `${perCycle} requests per cycle: one list and one log`);
+    const from = w.fake.requests.length;
+    await cycles(4);
+    // Three whole cycles between the first and the last list: each is one list and one log, whatever is watched.
+    const seen = w.fake.requests.slice(from).filter((r) => r.path.includes("/tasks"));
+    const starts = seen.flatMap((r, i) => (isCycle(r) ? [i] : []));
+    for (const [k, start] of starts.slice(0, -1).entries()) {
+      const cycle = seen
+        .slice(start, starts[k + 1])
+        .map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, "{id}")}`);
+      assert.deepEqual(cycle, ["GET /api/v2/tasks", "GET /api/v2/tasks/me/{id}/logs"], `cycle ${k + 1}`);
+    }
+    assert.ok(starts.length >= 4, `${starts.length} cycles`);
     await w.client.unsubscribeResource({ uri: "coder://tasks/alice/task-7" });
     await w.client.unsubscribeResource({ uri: "coder://tasks/alice/task-8/logs" });
-    await settle(POLL_MS * 2);
-    const quiet = taskRequests(w.fake).length;
-    await settle(POLL_MS * 6);
-    assert.equal(taskRequests(w.fake).length, quiet, "no request without a subscription");
+    const witness = await pollingWitness(POLL_MS / 1000);
+    try {
+      await witness.polls(2); // a cycle under way at the unsubscription has ended
+      const quiet = taskRequests(w.fake).length;
+      await witness.polls(3);
+      assert.equal(taskRequests(w.fake).length, quiet, "no request without a subscription");
+    } finally {
+      await witness.close();
+    }
   });
 
   it("stops polling when the client disconnects", async () => {
@@ -204,12 +217,17 @@ describe("resource list and subscriptions", () => {
     other.fake.addTemplate({ name: "claude-code" });
     other.fake.addTask({ name: "watched" });
     await other.client.subscribeResource({ uri: "coder://tasks/me/watched" });
-    await settle(POLL_MS * 2);
+    await other.fake.waitForRequests(isCycle, 2, "two poll cycles");
     await other.client.close();
-    await settle(POLL_MS * 2);
-    const count = other.fake.requests.length;
-    await settle(POLL_MS * 6);
-    assert.equal(other.fake.requests.length, count);
-    await other.close();
+    const witness = await pollingWitness(POLL_MS / 1000);
+    try {
+      await witness.polls(2);
+      const count = other.fake.requests.length;
+      await witness.polls(3);
+      assert.equal(other.fake.requests.length, count, "no request once the client has gone");
+    } finally {
+      await witness.close();
+      await other.close();
+    }
   });
 });
