@@ -1,5 +1,6 @@
 // The fake's opt-in lifecycle (tasks that move on by themselves, as BEHAVIOR.md describes each step) and a task
-// with a huge log. Waits for a change poll with a bound (pollUntil); only "nothing moves after close" sleeps.
+// with a huge log. Waits for a change poll with a bound (pollUntil); "nothing moves after close" is checked once a
+// second fake has moved.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -133,7 +134,17 @@ describe("the lifecycle", () => {
     await call(other, "POST", "/api/v2/tasks/me", { body: { input: "x", template_version_id: id, name: "t" } });
     const last = other.getTask("t")?.updated_at;
     await other.close();
-    await sleep(60);
+    // A witness with the same step, started after the close, goes all the way to idle: `other` had that time too.
+    const witness = await FakeCoder.start({ lifecycle: { stepMs: 10 } });
+    try {
+      const version = witness.addTemplate({ name: "claude-code" }).activeVersionId;
+      await call(witness, "POST", "/api/v2/tasks/me", {
+        body: { input: "x", template_version_id: version, name: "t" },
+      });
+      await pollUntil<Task>(witness, "/api/v2/tasks/me/t", view, isIdle);
+    } finally {
+      await witness.close();
+    }
     assert.equal(other.getTask("t")?.updated_at, last);
   });
 

@@ -85,11 +85,11 @@ describe("faults on the way to Coder", () => {
       // Far longer than the test may take: only an aborted request lets the call end.
       patient.fake.injectFault({ method: "GET", path: /^\/api\/v2\/tasks$/ }, { kind: "delay", ms: 600_000 });
       const controller = new AbortController();
+      const arrived = patient.fake.waitForRequests((r) => r.path === "/api/v2/tasks", 1, "the list request");
       const call = patient.client.callTool({ name: "coder_list_tasks", arguments: {} }, undefined, {
         signal: controller.signal,
       });
-      while (!patient.fake.requests.some((r) => r.path === "/api/v2/tasks"))
-        await new Promise((r) => setTimeout(r, 10));
+      await arrived;
       controller.abort();
       await assert.rejects(call, /abort/i);
       const next = await patient.call("coder_get_task", { task_id: "slow" });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { loadConfig } from "../src/config.js";
-import { type World, world } from "./harness.js";
+import { until, type World, world } from "./harness.js";
 
 const BIN = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 
@@ -46,8 +46,7 @@ describe("the session token", () => {
     assert.match(r.text, /Proxy saw token \[REDACTED\]\./);
     assert.match(r.text, /secret=\[REDACTED\]/);
     assertClean(r.text);
-    await new Promise((res) => setTimeout(res, 20));
-    assert.ok(logs.length >= 1);
+    await until(() => logs.length >= 1, "the log of the retry");
     for (const line of logs) assertClean(line);
   });
 

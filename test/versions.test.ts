@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { taskRequests, world } from "./harness.js";
+import { taskRequests, until, world } from "./harness.js";
 
 describe("Coder versions", () => {
   it("uses /api/experimental/tasks on v2.28, and finds tasks by name there by listing", async () => {
@@ -75,7 +75,7 @@ describe("Coder versions", () => {
         taskRequests(w.fake).map((p) => p.split("?")[0]),
         ["GET /api/v2/tasks", "GET /api/experimental/tasks", "GET /api/experimental/tasks"],
       );
-      for (let i = 0; i < 50 && logs.length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+      await until(() => logs.length > 0, "the notice of the fallback");
       assert.equal(logs.length, 1, logs.join("\n"));
       assert.match(
         logs[0] ?? "",
@@ -96,8 +96,15 @@ describe("Coder versions", () => {
       await w.client.setLoggingLevel("warning");
       w.fake.addTemplate({ name: "claude-code" });
       assert.equal((await w.call("coder_list_tasks")).isError, false);
-      await new Promise((res) => setTimeout(res, 50));
-      assert.deepEqual(logs, []);
+      // A warning comes through, after the notice that the first call caused: with it, the notice would be here.
+      w.fake.injectFault(
+        { method: "GET", path: /\/tasks$/ },
+        { status: 503, contentType: "application/json", body: '{"message":"Busy."}' },
+      );
+      assert.equal((await w.call("coder_list_tasks")).isError, false);
+      await until(() => logs.length > 0, "the warning of the retry");
+      assert.equal(logs.length, 1, logs.join("\n"));
+      assert.match(logs[0] ?? "", /trying again/);
     } finally {
       await w.close();
     }
