@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { callTool } from "./harness.js";
+import { callTool, until } from "./harness.js";
 
 const BIN = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const TOUR = fileURLToPath(new URL("../dist/demo/tour.js", import.meta.url));
@@ -47,7 +47,7 @@ describe("coder-tasks-mcp --demo", () => {
   });
 
   it("says DEMO in its first stderr line, and ignores the user's own deployment", async () => {
-    for (let i = 0; i < 100 && !stderr.includes("\n"); i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => stderr.includes("\n"), "the first stderr line");
     const first = stderr.split("\n")[0] ?? "";
     assert.match(
       first,

@@ -92,8 +92,6 @@ async function endSession(url: string, id: string): Promise<void> {
   assert.equal(r.status, 200, r.text);
 }
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** A raw request, for what the SDK client would never send. */
 async function raw(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; text: string }> {
   const res = await fetch(url, init);
@@ -146,7 +144,7 @@ describe("MCP over HTTP", () => {
     await fake.waitForRequests((r) => r.method === "GET" && r.path === "/api/v2/tasks", 2, "two poll cycles");
     assert.deepEqual(updates, []);
     fake.setTaskStatus("fix-login", "active", { state: "working", message: "Back at it" });
-    for (let i = 0; i < 40 && updates.length === 0; i++) await settle(25);
+    await until(() => updates.length > 0, "the update");
     assert.deepEqual(updates, ["coder://tasks/alice/fix-login"]);
     await c.client.unsubscribeResource({ uri: "coder://tasks/alice/fix-login" });
   });
@@ -160,7 +158,7 @@ describe("MCP over HTTP", () => {
       { onprogress: (p) => progress.push(p.message ?? "") },
     );
     const seen = async (prefix: string) => {
-      for (let i = 0; i < 400 && !progress.some((m) => m.startsWith(prefix)); i++) await settle(10);
+      await until(() => progress.some((m) => m.startsWith(prefix)), `progress "${prefix}"`);
     };
     await seen("alice/flaky: pending");
     fake.setTaskStatus("flaky", "active", { state: "working", message: "On it" });
@@ -545,7 +543,7 @@ describe("the bin with --http", () => {
       stderr += d;
     });
     try {
-      for (let i = 0; i < 400 && !stderr.includes("\n"); i++) await settle(25);
+      await until(() => stderr.includes("\n"), "the start-up line", 15_000);
       const match =
         /^coder-tasks-mcp \S+: serving MCP over HTTP at (http:\/\/127\.0\.0\.1:(\d+)\/mcp) \(bearer token required; .*\)\n$/.exec(
           stderr,

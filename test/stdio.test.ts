@@ -6,6 +6,7 @@ import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { FakeCoder } from "./fake-coder/index.js";
+import { until } from "./harness.js";
 
 const BIN = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 
@@ -88,7 +89,7 @@ describe("the stdio server", () => {
       const msg = JSON.parse(line) as { jsonrpc?: string };
       assert.equal(msg.jsonrpc, "2.0", line);
     }
-    for (let i = 0; i < 50 && !peer.stderr.includes("as alice"); i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => peer.stderr.includes("as alice"), "the start-up line");
     assert.match(
       peer.stderr,
       /^coder-tasks-mcp \S+: Coder v2\.33\.1\+abc1234 at http:\/\/127\.0\.0\.1:\d+ as alice \(URL from CODER_URL, token from CODER_SESSION_TOKEN\)\n$/,
