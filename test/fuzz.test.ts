@@ -201,11 +201,14 @@ describe("any arguments", () => {
     });
   }
 
-  it("refuses an input over the limit before sending anything", async () => {
+  it("refuses an input over the limit it publishes before sending anything", async () => {
+    const tool = (await w.client.listTools()).tools.find((t) => t.name === "coder_send_task_input");
+    const limit = (tool?.inputSchema.properties?.input as { maxLength?: number } | undefined)?.maxLength;
+    assert.ok(limit, "the input schema states the limit");
     const before = w.fake.requests.length;
     const r = (await w.client.callTool({
       name: "coder_send_task_input",
-      arguments: { task_id: "fix-login", input: "x".repeat(100_001) },
+      arguments: { task_id: "fix-login", input: "x".repeat(limit + 1) },
     })) as CallToolResult;
     assert.equal(r.isError, true);
     assert.equal(w.fake.requests.length, before);

@@ -52,10 +52,8 @@ describe("waiting for tasks", () => {
       assert.equal(r.isError, false, r.text);
       assert.equal(r.data.wait.outcome, "timed_out");
       assert.match(r.data.wait.note, /call coder_wait_for_task again/);
-      assert.ok(
-        r.data.wait.waited_seconds >= 0.9 && r.data.wait.waited_seconds < 3,
-        String(r.data.wait.waited_seconds),
-      );
+      // Waited its whole time-out (a busy machine may add to it, never take from it).
+      assert.ok(r.data.wait.waited_seconds >= 1, String(r.data.wait.waited_seconds));
       assert.equal(r.data.task.message, "Thinking hard");
     }));
 
