@@ -46,6 +46,7 @@ interface Waiter {
   match: RequestMatch;
   left: number;
   resolve(): void;
+  reject(why: string): void;
 }
 
 export class FakeCoder {
@@ -159,20 +160,18 @@ export class FakeCoder {
    */
   waitForRequests(match: RequestMatch, count = 1, what = "a request", timeoutMs = 10_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(
-          new Error(
-            `the fake Coder did not receive ${what} (${waiter.left} of ${count} missing) within ${timeoutMs} ms`,
-          ),
-        );
-      }, timeoutMs);
+      const timer = setTimeout(() => waiter.reject(`within ${timeoutMs} ms`), timeoutMs);
       const waiter: Waiter = {
         match,
         left: count,
         resolve: () => {
           clearTimeout(timer);
           resolve();
+        },
+        reject: (why) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          reject(new Error(`the fake Coder did not receive ${what} (${waiter.left} of ${count} missing) ${why}`));
         },
       };
       if (count <= 0) waiter.resolve();
@@ -195,6 +194,7 @@ export class FakeCoder {
    * the fake recorded a contract violation or a failure of its own, so that no test passes over one unseen.
    */
   async close(): Promise<void> {
+    for (const waiter of this.waiters) waiter.reject("before it closed");
     await this.sim.close();
     if (this.violations.length > 0) {
       throw new Error(
