@@ -1,12 +1,14 @@
 // The benchmark suite: runs each section, prints a table per section, writes bench/results.json. Run after
 // `npm run build` (it spawns dist/index.js): node --import tsx bench/run.ts
 // Knobs (env): BENCH_RUNS (start-up rounds, 20), BENCH_CALLS (per-call, 2000), BENCH_INFLIGHT (256),
-// BENCH_MEMORY_CALLS (20000), BENCH_LOG_RUNS (10), BENCH_SOAK_CALLS (20000), BENCH_ONLY (e.g. "startup,context").
+// BENCH_MEMORY_CALLS (20000), BENCH_LOG_RUNS (10), BENCH_SOAK_CALLS (20000), BENCH_HTTP_CALLS (3000),
+// BENCH_HTTP_ROUNDS (5), BENCH_ONLY (e.g. "startup,context").
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { machine, printSection, printTargets, resultsJson, type Section } from "./report.js";
 import { concurrency } from "./sections/concurrency.js";
 import { context } from "./sections/context.js";
+import { http } from "./sections/http.js";
 import { largeLogs } from "./sections/large-logs.js";
 import { memory } from "./sections/memory.js";
 import { perCall } from "./sections/per-call.js";
@@ -27,9 +29,10 @@ const settings = {
   concurrencyRounds: num("BENCH_CONCURRENCY_ROUNDS", 5),
   memoryCalls: num("BENCH_MEMORY_CALLS", 20_000),
   logEntries: 10_000,
-  logRuns: num("BENCH_LOG_RUNS", 10),
   contextTasks: 20,
   soakCalls: num("BENCH_SOAK_CALLS", 20_000),
+  httpCalls: num("BENCH_HTTP_CALLS", 3000),
+  httpRounds: num("BENCH_HTTP_ROUNDS", 5),
   // Every loop is bounded in time as well as count; the whole run is bounded by the watchdog below.
   perCallBudgetMs: 90_000,
   memoryBudgetMs: 60_000,
@@ -43,13 +46,14 @@ const SECTIONS: Array<[string, () => Promise<Section>]> = [
   ["perCall", () => perCall(settings.perCallCalls, settings.perCallBudgetMs)],
   ["concurrency", () => concurrency(settings.inFlight, settings.concurrencyRounds)],
   ["memory", () => memory(settings.memoryCalls, settings.memoryBudgetMs)],
-  ["largeLogs", () => largeLogs(settings.logEntries, settings.logRuns)],
+  ["largeLogs", () => largeLogs(settings.logEntries)],
   ["context", () => context(settings.contextTasks)],
   [
     "soak",
     () =>
       soak(settings.soakCalls, settings.soakBudgetMs, Math.ceil(settings.soakCalls / 4), settings.soakCappedBudgetMs),
   ],
+  ["http", () => http(settings.httpCalls, settings.httpRounds)],
 ];
 
 // Children must not outlive the bench, whatever ends it.

@@ -24,3 +24,4 @@ await build({
   },
 });
 chmodSync("dist/index.js", 0o755);
+await import("./build-view.mjs");

@@ -16,6 +16,10 @@ export interface Config {
   logMaxChars: number;
   /** How often subscribed resources are polled. */
   pollIntervalMs: number;
+  /** Tool results also carry resource_link content (--resource-links, CODER_TASKS_MCP_RESOURCE_LINKS=1). */
+  resourceLinks: boolean;
+  /** Bytes of one response body from Coder at most. */
+  maxBodyBytes: number;
   /** Why no request can be made, in words that say what to set; absent when configured. */
   problem?: string;
   /** What the user should know but that does not stop the server. */
@@ -27,6 +31,7 @@ export type Env = Record<string, string | undefined>;
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const DEFAULT_LOG_MAX_CHARS = 16_000;
 const DEFAULT_POLL_SECONDS = 5;
+const DEFAULT_MAX_BODY_MB = 32;
 
 /** The coder CLI's config dir (cli/config DefaultDir, kirsle/configdir). */
 export function coderConfigDir(env: Env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
@@ -75,10 +80,21 @@ function numberSetting(
   return { value };
 }
 
+/** A yes/no setting: 1/true/yes or 0/false/no (any case); a problem that names the variable otherwise. */
+function booleanSetting(env: Env, name: string): { value: boolean; problem?: string } {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return { value: false };
+  if (["1", "true", "yes", "on"].includes(raw)) return { value: true };
+  if (["0", "false", "no", "off"].includes(raw)) return { value: false };
+  return { value: false, problem: `${name} must be 1 or 0 (got "${env[name]}").` };
+}
+
 export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
   const timeout = numberSetting(env, "CODER_TASKS_MCP_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS, 0.1, 3600);
   const logMax = numberSetting(env, "CODER_TASKS_MCP_LOG_MAX_CHARS", DEFAULT_LOG_MAX_CHARS, 1000, 1_000_000);
   const poll = numberSetting(env, "CODER_TASKS_MCP_POLL_SECONDS", DEFAULT_POLL_SECONDS, 0.05, 3600);
+  const links = booleanSetting(env, "CODER_TASKS_MCP_RESOURCE_LINKS");
+  const maxBody = numberSetting(env, "CODER_TASKS_MCP_MAX_BODY_MB", DEFAULT_MAX_BODY_MB, 1, 4096);
   const fileUrl = readTrimmed(join(configDir, "url"));
   const rawUrl = env.CODER_URL?.trim() || fileUrl;
   const urlFrom = env.CODER_URL?.trim() ? "CODER_URL" : `${join(configDir, "url")} (coder login)`;
@@ -87,6 +103,8 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
     timeoutMs: timeout.value * 1000,
     logMaxChars: Math.floor(logMax.value),
     pollIntervalMs: poll.value * 1000,
+    resourceLinks: links.value,
+    maxBodyBytes: Math.floor(maxBody.value * 1024 * 1024),
     warnings: [] as string[],
   };
 
@@ -130,5 +148,11 @@ export function loadConfig(env: Env, configDir = coderConfigDir(env)): Config {
         "CODER_SESSION_TOKEN, e.g. from `coder login token`).",
     };
   }
-  return { ...base, coderUrl, token, source, problem: timeout.problem ?? logMax.problem ?? poll.problem };
+  return {
+    ...base,
+    coderUrl,
+    token,
+    source,
+    problem: timeout.problem ?? logMax.problem ?? poll.problem ?? links.problem ?? maxBody.problem,
+  };
 }

@@ -7,6 +7,8 @@ import { type Config, loadConfig } from "./config.js";
 import { redactor } from "./redact.js";
 import { createCoderClient, createServer } from "./server.js";
 import { describeDeployment } from "./startup.js";
+import { TOOLS } from "./tools/index.js";
+import { ignoredCoderTools } from "./tools/select.js";
 import { VERSION } from "./version.js";
 
 let cli: ReturnType<typeof parseCli>;
@@ -32,10 +34,20 @@ if (cli.demo) {
     return process.exit(2);
   });
 }
-const config = demo?.config ?? loadConfig(process.env);
+const loaded = demo?.config ?? loadConfig(process.env);
+const config: Config = cli.resourceLinks ? { ...loaded, resourceLinks: true } : loaded;
 const redact = redactor([config.token]);
 const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
 for (const warning of config.warnings) log(`coder-tasks-mcp: warning: ${warning}`);
+// CODER_MCP_ALLOWED_TOOLS is Coder's own variable: names meant for Coder's server are not a reason to stop.
+const ignored = ignoredCoderTools(TOOLS, cli.tools);
+if (ignored.length > 0) {
+  const none = ignored.length === cli.tools.coderAllow?.length;
+  log(
+    `coder-tasks-mcp: warning: CODER_MCP_ALLOWED_TOOLS names tools this server does not have, ignored: ${ignored.join(", ")}.` +
+      (none ? " It names none of this server's tools, so none is served: choose them with --tools." : ""),
+  );
+}
 const coder = createCoderClient(config, VERSION);
 
 // One failing call must not take the server down: report it and keep serving.
@@ -54,9 +66,11 @@ if (cli.http) {
     version: VERSION,
     tools: cli.tools,
     demo: cli.demo,
+    ui: cli.ui,
     host: cli.host,
     port: cli.port,
     bearerToken: process.env.CODER_TASKS_MCP_HTTP_TOKEN,
+    ...cli.gateway,
   }).catch((err: Error) => {
     log(`coder-tasks-mcp: ${err.message}`);
     // A refused configuration exits 2, like a bad flag; a port that cannot be bound, 1.
@@ -79,7 +93,7 @@ if (cli.http) {
 
 let server: ReturnType<typeof createServer>;
 try {
-  server = createServer({ config, coder, redact, version: VERSION, tools: cli.tools, demo: cli.demo });
+  server = createServer({ config, coder, redact, version: VERSION, tools: cli.tools, demo: cli.demo, ui: cli.ui });
 } catch (err) {
   log(`coder-tasks-mcp: ${(err as Error).message}`);
   process.exit(2);

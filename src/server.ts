@@ -3,14 +3,16 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CoderClient, type LogLevel } from "./coder/client.js";
 import { NotConfiguredError } from "./coder/errors.js";
-import type { WaitTiming } from "./coder/wait.js";
+import { DEFAULT_WAIT_TIMING, type WaitTiming } from "./coder/wait.js";
 import type { Config } from "./config.js";
 import { registerPrompts } from "./prompts/index.js";
 import type { Redact } from "./redact.js";
 import { registerResources } from "./resources/index.js";
+import { registerBoard } from "./resources/ui-board.js";
 import { registerTools } from "./tools/define.js";
 import { TOOLS } from "./tools/index.js";
 import { ALL_TOOLS, selectTools, type ToolSelection } from "./tools/select.js";
+import { withoutErrorPrefix } from "./transports/error-prefix.js";
 
 const INSTRUCTIONS = [
   "Coder Tasks are AI coding agents, each running in its own Coder workspace, started from a prompt.",
@@ -35,6 +37,8 @@ export interface ServerDeps {
   tools?: ToolSelection;
   /** Serving the simulated deployment of --demo. */
   demo?: boolean;
+  /** Offer the task board (MCP Apps) to clients that render it; false (--no-ui) serves exactly as without it. */
+  ui?: boolean;
 }
 
 export function createServer(deps: ServerDeps): McpServer {
@@ -55,10 +59,17 @@ export function createServer(deps: ServerDeps): McpServer {
     server.server.sendLoggingMessage({ level, logger: "coder", data: deps.redact(message) }).catch(() => {});
   };
 
-  registerTools(server, TOOLS, selectTools(TOOLS, deps.tools ?? ALL_TOOLS), {
+  const ui = deps.ui !== false;
+  const enabled = selectTools(TOOLS, deps.tools ?? ALL_TOOLS);
+  const tools = ui ? TOOLS : TOOLS.map(({ _meta, ...tool }) => tool);
+  registerTools(server, tools, enabled, {
     coder,
     redact: deps.redact,
-    settings: { logMaxChars: deps.config.logMaxChars, waitTiming: deps.waitTiming },
+    settings: {
+      logMaxChars: deps.config.logMaxChars,
+      waitTiming: deps.waitTiming,
+      resourceLinks: deps.config.resourceLinks,
+    },
   });
   const stopSubscriptions = registerResources(server, {
     coder,
@@ -67,7 +78,13 @@ export function createServer(deps: ServerDeps): McpServer {
     pollIntervalMs: deps.config.pollIntervalMs,
     warn: (message) => log("warning", message),
   });
+  if (ui) {
+    const timing = deps.waitTiming ?? DEFAULT_WAIT_TIMING;
+    registerBoard(server, { enabledTools: enabled, pollMs: { first: timing.firstPollMs, max: timing.maxPollMs } });
+  }
   registerPrompts(server, { coder, redact: deps.redact, logMaxChars: deps.config.logMaxChars });
+  const connect = server.connect.bind(server);
+  server.connect = (transport) => connect(withoutErrorPrefix(transport));
   const stopListening = deps.coder?.onLog(log);
   server.server.onclose = () => {
     stopListening?.();
@@ -83,6 +100,7 @@ export function createCoderClient(config: Config, version: string): CoderClient 
     baseUrl: config.coderUrl,
     token: config.token,
     timeoutMs: config.timeoutMs,
+    maxBodyBytes: config.maxBodyBytes,
     userAgent: `coder-tasks-mcp/${version}`,
   });
 }

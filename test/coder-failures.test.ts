@@ -113,7 +113,7 @@ describe("when Coder fails", () => {
       const r = await callTool(c.client, "coder_list_tasks");
       assert.equal(r.isError, true);
       assert.match(r.text, /Coder v2\.37\.0 at http:\/\/127\.0\.0\.1:\d+ does not serve the Tasks API/);
-      assert.match(r.text, /Tasks exists in Coder v2\.26 to v2\.34 .* CODER_ENABLE_AI_TASKS/);
+      assert.match(r.text, /CODER_ENABLE_AI_TASKS.*this server supports Coder v2\.28\.0 to v2\.34\.x/);
     } finally {
       await c.close();
       await disabled.close();

@@ -96,10 +96,10 @@ describe("coder-tasks-mcp --demo", () => {
     assert.equal(created.isError, undefined, JSON.stringify(created.content));
     const result = created.structuredContent as {
       wait: { outcome: string };
-      summary: { status: string; state: string };
+      task: { status: string; state: string };
     };
     assert.equal(result.wait.outcome, "reached");
-    assert.deepEqual([result.summary.status, result.summary.state], ["active", "idle"]);
+    assert.deepEqual([result.task.status, result.task.state], ["active", "idle"]);
     assert.ok(progress.length >= 1, "progress notifications");
     const logs = await callTool(client, "coder_get_task_logs", { task_id: "health", type: "output" });
     assert.match(logs.data.entries.at(-1).content, /Add a health check endpoint/);

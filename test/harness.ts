@@ -1,4 +1,5 @@
 // Test harness: a real MCP Client, linked in memory to a server built as the bin builds it, against a fake Coder.
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
@@ -137,4 +138,13 @@ export function getsOf(task: { id: string; name: string }): (r: RecordedRequest)
 /** Requests the fake received on task routes, as raw URLs. */
 export function taskRequests(fake: FakeCoder): string[] {
   return fake.requests.filter((r) => r.path.includes("/tasks")).map((r) => `${r.method} ${r.rawUrl}`);
+}
+
+/** A loopback port with nothing listening: connections to it are refused. */
+export async function refusedPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

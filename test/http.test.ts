@@ -131,7 +131,7 @@ describe("MCP over HTTP", () => {
     const r = await callTool(c.client, "coder_get_task", { task_id: "fix-login" });
     assert.equal(r.isError, false, r.text);
     assert.equal(r.data.name, "fix-login");
-    assert.equal(r.data.owner_name, "alice");
+    assert.equal(r.data.owner, "alice");
   });
 
   it("reads a resource and sends an update when a subscribed task changes", async () => {

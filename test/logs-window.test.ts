@@ -1,9 +1,16 @@
-// Logs that fit a model's context: a task with 10 000 entries of 2 KB, read in capped windows and paged by id.
+// Logs that fit a model's context: a task with 10 000 entries of 2 KB, read in capped windows and paged by id; the
+// body is read as a stream, entry by entry, whatever its chunks.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type World, world } from "./harness.js";
 
 const ENTRIES = 10_000;
+// Text that a scanner splitting the logs array could trip on, in entries long enough to cross chunk boundaries at
+// every offset: quotes, escapes, brackets, a fake "logs" key, and characters of two to four bytes.
+const TRICKY = Array.from({ length: 400 }, (_, i) => {
+  const pieces = ['"quoted"', "back\\slash\\", "{[}]", '"logs":[{"id":1}]', "é", "日本語", "🙂", "\n", '\\"'];
+  return `${i}:${"ab".repeat(i % 97)}${pieces.join("").repeat(1 + (i % 13))}`;
+});
 
 describe("capped task logs", () => {
   let w: World;
@@ -18,6 +25,7 @@ describe("capped task logs", () => {
       })),
     });
     w.fake.addTask({ name: "huge-entry", logs: [{ type: "output", content: `START${"y".repeat(50_000)}END` }] });
+    w.fake.addTask({ name: "tricky", logs: TRICKY.map((content) => ({ type: "output" as const, content })) });
   });
   after(() => w.close());
 
@@ -76,5 +84,68 @@ describe("capped task logs", () => {
       ["input", "input"],
     );
     assert.equal(r.data.total, ENTRIES / 2);
+  });
+
+  it("reads every entry whole, whatever the chunks of the body cut through", async () => {
+    const r = await w.call("coder_get_task_logs", { task_id: "tricky", limit: 1000 });
+    assert.equal(r.isError, false, r.text);
+    assert.equal(r.data.total, TRICKY.length);
+    const n = r.data.entries.length;
+    assert.ok(n > 10, `${n} entries`);
+    assert.deepEqual(
+      r.data.entries.map((e: { content: string }) => e.content),
+      TRICKY.slice(-n),
+    );
+    const forward = await w.call("coder_get_task_logs", { task_id: "tricky", limit: 5, after_id: -1 });
+    assert.deepEqual(
+      forward.data.entries.map((e: { content: string }) => e.content),
+      TRICKY.slice(0, 5),
+    );
+    assert.equal(forward.data.newer, TRICKY.length - 5);
+  });
+
+  it("reads the snapshot fields wherever they stand around the entries", async () => {
+    w.fake.injectFault(
+      { method: "GET", path: /\/logs$/ },
+      {
+        status: 200,
+        contentType: "application/json",
+        body: `{ "snapshot" : true, "logs" : [ {"id":7,"content":"a\\"}]","type":"output","time":"2026-01-01T00:00:00Z"} ] , "snapshot_at":"2026-01-02T00:00:00Z", "extra": {"logs": [1]} }`,
+      },
+    );
+    const r = await w.call("coder_get_task_logs", { task_id: "huge-entry" });
+    assert.equal(r.isError, false, r.text);
+    assert.deepEqual(
+      [r.data.snapshot, r.data.snapshot_at, r.data.entries.map((e: { content: string }) => e.content)],
+      [true, "2026-01-02T00:00:00Z", ['a"}]']],
+    );
+  });
+
+  it("checks each entry against the contract, and does not read the log again", async () => {
+    const from = w.fake.requests.length;
+    w.fake.injectFault(
+      { method: "GET", path: /\/logs$/ },
+      {
+        status: 200,
+        contentType: "application/json",
+        body: '{"logs":[{"id":1,"content":"ok","type":"output","time":"t"},{"id":2,"content":"x","type":"thought","time":"t"}]}',
+      },
+    );
+    const r = await w.call("coder_get_task_logs", { task_id: "huge-entry" });
+    assert.equal(r.isError, true);
+    assert.match(r.text, /the body does not match the Coder API: logs\.1\.type/);
+    assert.equal(w.fake.requests.slice(from).filter((q) => q.path.endsWith("/logs")).length, 1);
+  });
+
+  it("tries a log cut short in transit once more", async () => {
+    const from = w.fake.requests.length;
+    w.fake.injectFault(
+      { method: "GET", path: /\/logs$/ },
+      { status: 200, contentType: "application/json", body: '{"logs":[{"id":1,"content":"partial' },
+    );
+    const r = await w.call("coder_get_task_logs", { task_id: "huge-entry" });
+    assert.equal(r.isError, false, r.text);
+    assert.match(r.data.entries[0].content, /^START/);
+    assert.equal(w.fake.requests.slice(from).filter((q) => q.path.endsWith("/logs")).length, 2);
   });
 });

@@ -1,8 +1,13 @@
 // Prompts (slash commands) and the confirmation that guards deletion.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { ElicitRequestSchema, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
-import { taskRequests, type World, world } from "./harness.js";
+import { ElicitRequestSchema, type ElicitResult, ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { connect, refusedPort, taskRequests, type World, world } from "./harness.js";
+
+/** A rejection with this JSON-RPC error code and a message matching `text`. */
+function protocolError(code: number, text: RegExp) {
+  return (err: unknown) => err instanceof McpError && err.code === code && text.test(err.message);
+}
 
 describe("prompts", () => {
   let w: World;
@@ -55,6 +60,43 @@ describe("prompts", () => {
       w.client.getPrompt({ name: "review_coder_task", arguments: { task_id: "nope" } }),
       /No task "nope"/,
     );
+  });
+
+  it("looks the task up once for its text, its state and its log", async () => {
+    const task = w.fake.getTask("fix-login");
+    const before = taskRequests(w.fake).length;
+    await w.client.getPrompt({ name: "review_coder_task", arguments: { task_id: "fix-login" } });
+    assert.deepEqual(taskRequests(w.fake).slice(before), [
+      "GET /api/v2/tasks/me/fix-login",
+      `GET /api/v2/tasks/me/${task?.id}/logs`,
+    ]);
+  });
+
+  it("refuses a bad or unknown task as an invalid argument, saying what to pass", async () => {
+    await assert.rejects(
+      w.client.getPrompt({ name: "review_coder_task", arguments: { task_id: "a/b/c" } }),
+      protocolError(ErrorCode.InvalidParams, /task_id "a\/b\/c" is not a task identifier \(more than one '\/'\)/),
+    );
+    await assert.rejects(
+      w.client.getPrompt({ name: "review_coder_task", arguments: { task_id: "nope" } }),
+      protocolError(ErrorCode.InvalidParams, /No task "nope" is visible to you\. List tasks with coder_list_tasks/),
+    );
+  });
+
+  it("reports an unreachable Coder as an internal error that says so, not as a bad argument", async () => {
+    const port = await refusedPort();
+    const c = await connect({ CODER_URL: `http://127.0.0.1:${port}`, CODER_SESSION_TOKEN: w.fake.token });
+    try {
+      await assert.rejects(
+        c.client.getPrompt({ name: "review_coder_task", arguments: { task_id: "fix-login" } }),
+        protocolError(
+          ErrorCode.InternalError,
+          new RegExp(`Cannot reach Coder at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`),
+        ),
+      );
+    } finally {
+      await c.close();
+    }
   });
 
   it("completes templates and task names", async () => {

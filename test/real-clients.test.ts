@@ -294,9 +294,9 @@ describe("MCP Inspector CLI (mcp-inspector-cli --cli) over stdio, against --demo
       ]),
     ) as unknown as ToolResult;
     assert.notEqual(result.isError, true, JSON.stringify(result));
-    const task = result.structuredContent as { id: string; name: string; owner_name: string };
+    const task = result.structuredContent as { id: string; name: string; owner: string };
     assert.equal(task.name, "fix-login-flake");
-    assert.equal(task.owner_name, "alice");
+    assert.equal(task.owner, "alice");
     assert.match(task.id, UUID);
   });
 

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  LoggingMessageNotificationSchema,
   type McpError,
   type ReadResourceResult,
   ResourceListChangedNotificationSchema,
@@ -25,7 +26,7 @@ function isCycle(r: RecordedRequest): boolean {
 describe("task resources", () => {
   let w: World;
   before(async () => {
-    w = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(POLL_MS / 1000) });
+    w = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(POLL_MS / 1000), CODER_TASKS_MCP_RESOURCE_LINKS: "1" });
     w.fake.addUser({ username: "bob" });
     w.fake.addTemplate({ name: "claude-code" });
     w.fake.addTask({
@@ -48,11 +49,24 @@ describe("task resources", () => {
     );
   });
 
-  it("reads a task by name, by ID and with encoded characters, as coder_get_task returns it", async () => {
-    const byTool = await w.call("coder_get_task", { task_id: "fix-login" });
+  it("reads a task by name, by ID and with encoded characters, in full as Coder returns it", async () => {
+    const byTool = await w.call("coder_get_task", { task_id: "fix-login", detail: "full" });
     const byName = await w.client.readResource({ uri: "coder://tasks/alice/fix-login" });
     assert.equal(byName.contents[0]?.mimeType, "application/json");
-    assert.deepEqual(JSON.parse(textOf(byName)), byTool.data);
+    const task = JSON.parse(textOf(byName));
+    assert.deepEqual(
+      [task.id, task.owner_name, task.status, task.workspace_id, task.workspace_agent_id, task.initial_prompt],
+      [
+        byTool.data.id,
+        byTool.data.owner,
+        byTool.data.status,
+        byTool.data.workspace_id,
+        byTool.data.workspace_agent_id,
+        byTool.data.initial_prompt,
+      ],
+    );
+    assert.ok(task.workspace_id && task.organization_id);
+    assert.equal(byTool.data.uri, "coder://tasks/alice/fix-login");
     const byId = await w.client.readResource({ uri: `coder://tasks/alice/${byTool.data.id}` });
     assert.equal(JSON.parse(textOf(byId)).name, "fix-login");
     const encoded = await w.client.readResource({ uri: "coder://tasks/b%6Fb/BOBS%2Dtask" });
@@ -234,6 +248,39 @@ describe("resource list and subscriptions", () => {
     } finally {
       await witness.close();
       await other.close();
+    }
+  });
+});
+
+describe("a failing subscription poll", () => {
+  it("is reported worded as tool errors are, with the token redacted", async () => {
+    const w = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(POLL_MS / 1000) });
+    try {
+      w.fake.addTemplate({ name: "claude-code" });
+      w.fake.addTask({ name: "watched" });
+      const warned = new Promise<string>((resolve) => {
+        w.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+          if (String(n.params.data).startsWith("Polling subscribed tasks failed")) resolve(String(n.params.data));
+        });
+      });
+      // The first poll runs as the subscription is made; a 500 is not retried.
+      w.fake.injectFault(
+        { method: "GET", path: /^\/api\/v2\/tasks$/ },
+        {
+          status: 500,
+          contentType: "application/json",
+          body: JSON.stringify({ message: `database down (${w.fake.token})` }),
+        },
+      );
+      await w.client.subscribeResource({ uri: "coder://tasks/me/watched" });
+      const warning = await warned;
+      assert.match(
+        warning,
+        /^Polling subscribed tasks failed: Coder answered 500 Internal Server Error to GET \/api\/v2\/tasks: database down/,
+      );
+      assert.ok(!warning.includes(w.fake.token), warning);
+    } finally {
+      await w.close();
     }
   });
 });

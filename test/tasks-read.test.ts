@@ -62,7 +62,7 @@ describe("reading tasks", () => {
     const nobody = await w.call("coder_list_tasks", { user: "nobody" });
     assert.equal(nobody.isError, true);
     assert.match(nobody.text, /Invalid task search query/);
-    assert.match(nobody.text, /- q: .*nobody/);
+    assert.match(nobody.text, /- owner: .*nobody/);
     const weird = await w.call("coder_list_tasks", { user: 'bob" owner:"eve' });
     assert.equal(weird.isError, true);
     assert.match(weird.text, /is not a Coder user/);
@@ -71,13 +71,13 @@ describe("reading tasks", () => {
   it("gets a task by name, owner/name, UUID and any letter case", async () => {
     const byName = await w.call("coder_get_task", { task_id: "fix-login" });
     assert.equal(byName.isError, false, byName.text);
-    assert.equal(byName.data.owner_name, "alice");
-    assert.equal(byName.data.current_state.message, "Done: tests pass");
+    assert.equal(byName.data.owner, "alice");
+    assert.equal(byName.data.message, "Done: tests pass");
     const byOwner = await w.call("coder_get_task", { task_id: "bob/fix-login" });
-    assert.equal(byOwner.data.owner_name, "bob");
+    assert.equal(byOwner.data.owner, "bob");
     const byId = await w.call("coder_get_task", { task_id: byOwner.data.id });
     assert.equal(byId.data.name, "fix-login");
-    assert.equal(byId.data.owner_name, "bob");
+    assert.equal(byId.data.owner, "bob");
     const upper = await w.call("coder_get_task", { task_id: "FIX-LOGIN" });
     assert.equal(upper.data.id, byName.data.id);
     const paths = w.fake.requests.slice(-4).map((r) => r.rawUrl);

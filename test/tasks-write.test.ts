@@ -23,8 +23,8 @@ describe("creating tasks", () => {
     const r = await w.call("coder_create_task", { input: "Fix the flaky login test", name: "flaky-login" });
     assert.equal(r.isError, false, r.text);
     assert.equal(r.data.task.name, "flaky-login");
-    assert.equal(r.data.task.owner_name, "alice");
-    assert.equal(r.data.task.initial_prompt, "Fix the flaky login test");
+    assert.equal(r.data.task.owner, "alice");
+    assert.equal(r.data.task.next, "Starting: call coder_wait_for_task.");
     assert.ok(["pending", "initializing"].includes(r.data.task.status));
     assert.equal(r.data.wait, undefined, "no waiting unless asked");
     const post = w.fake.requests.find((q) => q.method === "POST");
@@ -137,12 +137,15 @@ describe("driving tasks", () => {
   });
 
   it("passes on Coder's refusal when the agent is busy", async () => {
-    w.fake.addTask({ name: "worker", state: { state: "working", message: "Compiling" } });
+    const worker = w.fake.addTask({ name: "worker", state: { state: "working", message: "Compiling" } });
     const r = await w.call("coder_send_task_input", { task_id: "worker", input: "hello" });
     assert.equal(r.isError, true);
     assert.match(r.text, /409 Conflict .*: Task app is not ready to accept input\./);
     assert.match(r.text, /Detail: Status: running/);
-    assert.match(r.text, /wait until its state is idle/);
+    assert.match(r.text, /The input was NOT sent: the agent is busy\. Wait until it is idle with coder_wait_for_task/);
+    assert.doesNotMatch(r.text, /may have reached/);
+    const sends = w.fake.requests.filter((q) => q.method === "POST" && q.path.includes(worker.id));
+    assert.equal(sends.length, 1, "sent once, never retried");
   });
 
   it("updates the prompt of a paused task, and refuses it on a running one", async () => {

@@ -44,7 +44,7 @@ describe("untrusted agent output", () => {
     const list = await w.call("coder_list_tasks");
     assert.equal(list.data.tasks[0].message, CLEAN);
     const get = await w.call("coder_get_task", { task_id: "sneaky" });
-    assert.equal(get.data.current_state.message, CLEAN);
+    assert.equal(get.data.message, CLEAN);
     const read = (await w.client.readResource({ uri: "coder://tasks/me/sneaky" })) as ReadResourceResult;
     const text = read.contents[0] && "text" in read.contents[0] ? read.contents[0].text : "";
     assert.equal(JSON.parse(text).current_state.message, CLEAN);

@@ -1,11 +1,21 @@
-// Every Coder version that has Tasks: the experimental routes of v2.26-v2.28, features that arrive later, and
-// deployments where Tasks is gone.
+// Routes and refusals by Coder version: the experimental routes of v2.28, features that arrive later, releases too
+// old to support, and deployments where Tasks is gone. The per-version behaviour of every tool is in version-matrix.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { HELP } from "../src/cli.js";
+import { SUPPORTED_VERSIONS } from "../src/coder/versions.js";
 import { taskRequests, until, world } from "./harness.js";
 
 describe("Coder versions", () => {
+  it("states one supported range, in --help and in the README", () => {
+    assert.match(SUPPORTED_VERSIONS, /^Coder v2\.28\.0 to v2\.34\.x/);
+    assert.ok(HELP.includes(`Supports ${SUPPORTED_VERSIONS}.`), HELP);
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    assert.ok(readme.includes(`Supported: ${SUPPORTED_VERSIONS} `), "README, Coder versions");
+  });
+
   it("uses /api/experimental/tasks on v2.28, and finds tasks by name there by listing", async () => {
     const w = await world({ version: "v2.28.4" });
     try {
@@ -34,20 +44,20 @@ describe("Coder versions", () => {
     try {
       w.fake.addTemplate({ name: "claude-code" });
       w.fake.addTask({ name: "no-pause" });
-      const before = taskRequests(w.fake).length;
       const r = await w.call("coder_pause_task", { task_id: "no-pause" });
       assert.equal(r.isError, true);
       assert.match(
         r.text,
         /^Pausing and resuming a task needs Coder v2\.31\.1 or later; http:\/\/127\.0\.0\.1:\d+ runs Coder v2\.30\.2\.$/,
       );
-      assert.equal(taskRequests(w.fake).length, before + 1, "only the lookup was sent");
-      const old = await world({ version: "v2.27.0" });
+      assert.deepEqual(taskRequests(w.fake), [], "nothing sent, not even the lookup");
+      const old = await world({ version: "v2.28.0" });
       try {
         old.fake.addTemplate({ name: "claude-code" });
         old.fake.addTask({ name: "paused-one", status: "paused" });
         const u = await old.call("coder_update_task_input", { task_id: "paused-one", input: "new" });
         assert.match(u.text, /^Updating a task's input needs Coder v2\.29\.0 or later/);
+        assert.deepEqual(taskRequests(old.fake), []);
       } finally {
         await old.close();
       }
@@ -114,7 +124,7 @@ describe("Coder versions", () => {
     const w = await world({ version: "v2.37.1", tasksApi: "disabled" });
     try {
       const expected =
-        /^Coder v2\.37\.1 at http:\/\/127\.0\.0\.1:\d+ does not serve the Tasks API: Tasks exists in Coder v2\.26 to v2\.34 \(deprecated in v2\.34\) and later releases disable it \(server flag CODER_ENABLE_AI_TASKS\) or remove it\.$/;
+        /^Coder v2\.37\.1 at http:\/\/127\.0\.0\.1:\d+ does not serve the Tasks API \(from v2\.36 it needs the server flag CODER_ENABLE_AI_TASKS, and later releases remove it\); this server supports Coder v2\.28\.0 to v2\.34\.x, and later releases while they serve Tasks\.$/;
       for (const [name, args] of [
         ["coder_list_tasks", {}],
         ["coder_get_task", { task_id: "x" }],
@@ -131,15 +141,18 @@ describe("Coder versions", () => {
     }
   });
 
-  it("says a deployment older than v2.26 has no Tasks", async () => {
+  it("refuses a deployment older than v2.28 in one sentence, before any other request", async () => {
     const w = await world({ version: "v2.25.3", tasksApi: "disabled" });
     try {
       const r = await w.call("coder_list_tasks");
       assert.match(
         r.text,
-        /^Coder v2\.25\.3 at \S+ predates Coder Tasks, which arrived in v2\.26\.0: upgrade the deployment/,
+        /^Coder v2\.25\.3 at http:\/\/127\.0\.0\.1:\d+ is not supported: this server needs Coder v2\.28\.0 or later, as older releases serve a different Tasks API\.$/,
       );
-      assert.equal(taskRequests(w.fake).length, 0);
+      assert.deepEqual(
+        w.fake.requests.map((q) => q.path),
+        ["/api/v2/buildinfo"],
+      );
     } finally {
       await w.close();
     }

@@ -1,18 +1,23 @@
 // The Coder client: one small method per endpoint of the Tasks API (after codersdk/aitasks.go), over one request
-// core, on whichever task routes the deployment serves. It knows HTTP and Coder, nothing of MCP.
+// core, on whichever task routes the deployment serves. It knows HTTP and Coder, nothing of MCP. Methods that build
+// a path are async, so that a segment apiPath refuses rejects like any other failure instead of throwing.
+import { apiPath } from "./api-path.js";
 import { TaskRoutes } from "./deployment.js";
 import { TaskNotFoundError } from "./errors.js";
 import { HttpCore, type HttpOptions, type LogLevel } from "./http.js";
 import { isUuid, parseTaskIdentifier, type TaskRef } from "./identifiers.js";
+import { scanTaskLogs, type TaskLogsMeta } from "./log-stream.js";
 import {
   type BuildInfo,
   BuildResponseSchema,
   type Preset,
   PresetListSchema,
+  readTasks,
+  type SkippedTask,
   type Task,
+  type TaskLogEntry,
   type TaskLogs,
-  TaskLogsSchema,
-  TaskSchema,
+  TaskReadSchema,
   type TaskStatus,
   TasksListSchema,
   type Template,
@@ -22,7 +27,7 @@ import {
   UserSchema,
   type WorkspaceBuild,
 } from "./schemas.js";
-import { hasFeature } from "./versions.js";
+import type { Feature } from "./versions.js";
 
 export type { LogLevel } from "./http.js";
 export type LogListener = (level: LogLevel, message: string) => void;
@@ -36,6 +41,14 @@ export interface TaskFilter {
   terms?: string;
 }
 
+export interface TemplateFilter {
+  /** Only templates that can run AI tasks (a coder_ai_task resource). */
+  aiTask?: boolean;
+  /** The template named exactly this. */
+  exactName?: string;
+  organization?: string;
+}
+
 export interface CreateTaskRequest {
   template_version_id: string;
   template_version_preset_id?: string;
@@ -45,6 +58,26 @@ export interface CreateTaskRequest {
 }
 
 type Signal = { signal?: AbortSignal };
+
+export interface TaskList {
+  tasks: Task[];
+  count: number;
+  /** Tasks Coder sent that could not be read, and why; the others are listed all the same. */
+  skipped: SkippedTask[];
+}
+
+/** Keeps what it needs of a log read entry by entry, then gives its result. */
+export interface LogSink<R> {
+  add(entry: TaskLogEntry): void;
+  finish(meta: TaskLogsMeta): R;
+}
+
+/**
+ * A log's body is streamed, so memory follows what the sink keeps, not the log: a live log is every message of the
+ * agent's conversation, unpaginated. Its byte limit is therefore this many times the usual one; it still ends an
+ * endless answer.
+ */
+const LOG_LIMIT_FACTOR = 8;
 
 export class CoderClient {
   private readonly http: HttpCore;
@@ -71,51 +104,80 @@ export class CoderClient {
     for (const listener of this.listeners) listener(level, message);
   }
 
+  /** Whether the deployment's Coder version has `feature`; throws for a release this server does not support. */
+  has(feature: Feature, opts: Signal = {}): Promise<boolean> {
+    return this.routes.has(feature, opts.signal);
+  }
+
+  /** Refuses, naming the version that brings it, when the deployment lacks `feature`; sends nothing else. */
+  require(feature: Feature, opts: Signal = {}): Promise<void> {
+    return this.routes.require(feature, opts.signal);
+  }
+
   /** Values are quoted as the Go SDK quotes them (%q), so a value is always one search term. */
-  listTasks(filter: TaskFilter = {}, opts: Signal = {}): Promise<{ tasks: Task[]; count: number }> {
+  async listTasks(filter: TaskFilter = {}, opts: Signal = {}): Promise<TaskList> {
     const terms: string[] = [];
     if (filter.owner) terms.push(`owner:${JSON.stringify(filter.owner)}`);
     if (filter.organization) terms.push(`organization:${JSON.stringify(filter.organization)}`);
     if (filter.status) terms.push(`status:${JSON.stringify(filter.status)}`);
     if (filter.terms) terms.push(filter.terms);
-    return this.routes.request([], {
+    const list = await this.routes.request({
       method: "GET",
+      path: apiPath`/api/v2/tasks`,
       query: { q: terms.join(" ") },
       expect: 200,
       schema: TasksListSchema,
       ...opts,
     });
+    return { ...readTasks(list.tasks), count: list.count };
   }
 
-  getTask(ref: TaskRef, opts: Signal = {}): Promise<Task> {
-    return this.routes.request([ref.owner, ref.task], { method: "GET", expect: 200, schema: TaskSchema, ...opts });
+  async getTask(ref: TaskRef, opts: Signal = {}): Promise<Task> {
+    return this.routes.request({
+      method: "GET",
+      path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}`,
+      expect: 200,
+      schema: TaskReadSchema,
+      ...opts,
+    });
   }
 
   /** Looks a task up by UUID, `name` or `owner/name`. */
   async resolveTask(identifier: string, opts: Signal = {}): Promise<Task> {
     const ref = parseTaskIdentifier(identifier);
-    if (isUuid(ref.task) || hasFeature(await this.routes.version(opts.signal), "nameLookup")) {
-      return this.getTask(ref, opts);
-    }
-    // Before v2.29 {task} is a UUID only: find the name among the owner's tasks, as Coder does, ignoring case.
+    if (isUuid(ref.task) || (await this.routes.has("nameLookup", opts.signal))) return this.getTask(ref, opts);
+    // v2.28 takes a UUID only in {task}: find the name among the owner's tasks, case-sensitively as its CLI does.
     const { tasks } = await this.listTasks({ owner: ref.owner }, opts);
-    const task = tasks.find((t) => t.name.toLowerCase() === ref.task.toLowerCase());
-    if (!task) throw new TaskNotFoundError(identifier);
+    const task = tasks.find((t) => t.name === ref.task);
+    if (!task) throw new TaskNotFoundError(identifier.trim());
     return task;
   }
 
-  createTask(user: string, req: CreateTaskRequest, opts: Signal = {}): Promise<Task> {
-    return this.routes.request([user], { method: "POST", body: req, expect: 201, schema: TaskSchema, ...opts });
+  async createTask(user: string, req: CreateTaskRequest, opts: Signal = {}): Promise<Task> {
+    return this.routes.request({
+      method: "POST",
+      path: apiPath`/api/v2/tasks/${user}`,
+      body: req,
+      expect: 201,
+      schema: TaskReadSchema,
+      ...opts,
+    });
   }
 
-  deleteTask(ref: TaskRef, opts: Signal = {}): Promise<void> {
-    return this.routes.request([ref.owner, ref.task], { method: "DELETE", expect: 202, ...opts });
+  async deleteTask(ref: TaskRef, opts: Signal = {}): Promise<void> {
+    return this.routes.request({
+      method: "DELETE",
+      path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}`,
+      expect: 202,
+      ...opts,
+    });
   }
 
   /** Posts input to the agent. Coder answers before the agent does; never retry it blindly. */
-  sendTaskInput(ref: TaskRef, input: string, opts: Signal = {}): Promise<void> {
-    return this.routes.request([ref.owner, ref.task, "send"], {
+  async sendTaskInput(ref: TaskRef, input: string, opts: Signal = {}): Promise<void> {
+    return this.routes.request({
       method: "POST",
+      path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/send`,
       body: { input },
       expect: 204,
       ...opts,
@@ -123,18 +185,28 @@ export class CoderClient {
   }
 
   /** Replaces the stored prompt of a paused task; nothing reaches the agent. */
-  updateTaskInput(ref: TaskRef, input: string, opts: Signal = {}): Promise<void> {
+  async updateTaskInput(ref: TaskRef, input: string, opts: Signal = {}): Promise<void> {
     return this.routes.request(
-      [ref.owner, ref.task, "input"],
-      { method: "PATCH", body: { input }, expect: 204, ...opts },
+      {
+        method: "PATCH",
+        path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/input`,
+        body: { input },
+        expect: 204,
+        ...opts,
+      },
       "updateInput",
     );
   }
 
   async pauseTask(ref: TaskRef, opts: Signal = {}): Promise<WorkspaceBuild> {
     const res = await this.routes.request(
-      [ref.owner, ref.task, "pause"],
-      { method: "POST", expect: 202, schema: BuildResponseSchema, ...opts },
+      {
+        method: "POST",
+        path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/pause`,
+        expect: 202,
+        schema: BuildResponseSchema,
+        ...opts,
+      },
       "pauseResume",
     );
     return res.workspace_build;
@@ -142,38 +214,73 @@ export class CoderClient {
 
   async resumeTask(ref: TaskRef, opts: Signal = {}): Promise<WorkspaceBuild> {
     const res = await this.routes.request(
-      [ref.owner, ref.task, "resume"],
-      { method: "POST", expect: 202, schema: BuildResponseSchema, ...opts },
+      {
+        method: "POST",
+        path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/resume`,
+        expect: 202,
+        schema: BuildResponseSchema,
+        ...opts,
+      },
       "pauseResume",
     );
     return res.workspace_build;
   }
 
+  /** Reads a task's log into a sink made afresh for each attempt (a failed read may be tried again). */
+  readTaskLogs<R>(ref: TaskRef, sink: () => LogSink<R>, opts: Signal = {}): Promise<R> {
+    return this.streamLogs(ref, sink, LOG_LIMIT_FACTOR, opts);
+  }
+
+  /** The whole log, held in memory: within the usual body limit. Prefer readTaskLogs with a sink that keeps less. */
   getTaskLogs(ref: TaskRef, opts: Signal = {}): Promise<TaskLogs> {
-    return this.routes.request([ref.owner, ref.task, "logs"], {
+    return this.streamLogs(
+      ref,
+      () => {
+        const logs: TaskLogEntry[] = [];
+        return { add: (entry) => logs.push(entry), finish: (meta) => ({ ...meta, logs }) };
+      },
+      1,
+      opts,
+    );
+  }
+
+  private async streamLogs<R>(ref: TaskRef, sink: () => LogSink<R>, limitFactor: number, opts: Signal): Promise<R> {
+    return this.routes.request({
       method: "GET",
+      path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/logs`,
       expect: 200,
-      schema: TaskLogsSchema,
+      stream: async (chunks) => {
+        const s = sink();
+        const meta = await scanTaskLogs(chunks, (entry) => s.add(entry));
+        return s.finish(meta);
+      },
+      limitFactor,
       ...opts,
     });
   }
 
-  /** Templates matching a `q` search, e.g. `has-ai-task:true` or `exact_name:"x"`. */
-  listTemplates(q: string, opts: Signal = {}): Promise<Template[]> {
+  /** Values are quoted as in listTasks. */
+  async listTemplates(filter: TemplateFilter, opts: Signal = {}): Promise<Template[]> {
+    const terms: string[] = [];
+    if (filter.aiTask) terms.push("has-ai-task:true");
+    if (filter.exactName) terms.push(`exact_name:${JSON.stringify(filter.exactName)}`);
+    if (filter.organization) terms.push(`organization:${JSON.stringify(filter.organization)}`);
+    await this.routes.check(opts.signal);
     return this.http.request({
       method: "GET",
-      segments: ["api", "v2", "templates"],
-      query: { q },
+      path: apiPath`/api/v2/templates`,
+      query: { q: terms.join(" ") },
       expect: 200,
       schema: TemplateListSchema,
       ...opts,
     });
   }
 
-  getTemplate(id: string, opts: Signal = {}): Promise<Template> {
+  async getTemplate(id: string, opts: Signal = {}): Promise<Template> {
+    await this.routes.check(opts.signal);
     return this.http.request({
       method: "GET",
-      segments: ["api", "v2", "templates", id],
+      path: apiPath`/api/v2/templates/${id}`,
       expect: 200,
       schema: TemplateSchema,
       ...opts,
@@ -181,9 +288,10 @@ export class CoderClient {
   }
 
   async getTemplateVersionPresets(versionId: string, opts: Signal = {}): Promise<Preset[]> {
+    await this.routes.check(opts.signal);
     const presets = await this.http.request({
       method: "GET",
-      segments: ["api", "v2", "templateversions", versionId, "presets"],
+      path: apiPath`/api/v2/templateversions/${versionId}/presets`,
       expect: 200,
       schema: PresetListSchema,
       ...opts,
@@ -191,10 +299,10 @@ export class CoderClient {
     return presets ?? [];
   }
 
-  getUser(user: string, opts: Signal = {}): Promise<User> {
+  async getUser(user: string, opts: Signal = {}): Promise<User> {
     return this.http.request({
       method: "GET",
-      segments: ["api", "v2", "users", user],
+      path: apiPath`/api/v2/users/${user}`,
       expect: 200,
       schema: UserSchema,
       ...opts,

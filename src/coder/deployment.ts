@@ -1,14 +1,18 @@
 // Which task routes a deployment serves, detected once on first use: v2.29+ serve /api/v2/tasks (and keep
-// /api/experimental/tasks), v2.26-v2.28 only /api/experimental/tasks, later releases none when Tasks is disabled or
-// removed (404 "Route not found."). Features newer than the deployment are refused before any request.
+// /api/experimental/tasks), v2.28 only /api/experimental/tasks, later releases none when Tasks is disabled or
+// removed (404 "Route not found."). Releases before v2.28, and features newer than the deployment, are refused before
+// any request.
+import { apiPath } from "./api-path.js";
 import { CoderApiError, FeatureUnavailableError, TasksUnavailableError } from "./errors.js";
 import type { HttpCore, LogLevel, RequestSpec } from "./http.js";
+import { notCoder } from "./not-coder.js";
 import { type BuildInfo, BuildInfoSchema } from "./schemas.js";
-import { FEATURES, type Feature, formatVersion, hasFeature, parseVersion } from "./versions.js";
+import { type Feature, hasFeature, isSupported } from "./versions.js";
 
+/** Callers write task paths under the v2 root; v2.28 serves the same routes under the experimental one. */
 const ROOTS = {
-  v2: ["api", "v2", "tasks"],
-  experimental: ["api", "experimental", "tasks"],
+  v2: "/api/v2/tasks",
+  experimental: "/api/experimental/tasks",
 } as const;
 
 type Root = keyof typeof ROOTS | "none";
@@ -16,10 +20,17 @@ type Root = keyof typeof ROOTS | "none";
 interface Detected {
   info: BuildInfo;
   root: Root;
+  /** False for a release before v2.28, whose Tasks API is another one. */
+  supported: boolean;
 }
 
-export function routeNotFound(err: unknown): boolean {
-  return err instanceof CoderApiError && err.status === 404 && err.message === "Route not found.";
+function routeNotFound(err: unknown): boolean {
+  return err instanceof CoderApiError && err.routeNotFound;
+}
+
+function under(root: keyof typeof ROOTS, path: string): string {
+  if (!path.startsWith(ROOTS.v2)) throw new Error(`${path} is not a task route`);
+  return ROOTS[root] + path.slice(ROOTS.v2.length);
 }
 
 export class TaskRoutes {
@@ -34,30 +45,48 @@ export class TaskRoutes {
     return (await this.detect(signal)).info;
   }
 
-  async version(signal?: AbortSignal): Promise<string> {
-    return (await this.detect(signal)).info.version;
+  /** Whether the deployment has `feature`; throws for a release this server does not support. */
+  async has(feature: Feature, signal?: AbortSignal): Promise<boolean> {
+    return hasFeature((await this.supported(signal)).info.version, feature);
   }
 
-  /** A request under the deployment's task routes; `segments` follow `/tasks`. */
-  async request<T>(segments: string[], spec: Omit<RequestSpec<T>, "segments">, feature?: Feature): Promise<T> {
-    const d = await this.detect(spec.signal);
+  /** Throws the sentence that names the version bringing `feature` when the deployment lacks it. */
+  async require(feature: Feature, signal?: AbortSignal): Promise<void> {
+    const d = await this.supported(signal);
+    if (!hasFeature(d.info.version, feature)) throw this.missing(feature, d);
+  }
+
+  /** Throws for a release this server does not support: called before any request beside the task routes. */
+  async check(signal?: AbortSignal): Promise<void> {
+    await this.supported(signal);
+  }
+
+  private async supported(signal?: AbortSignal): Promise<Detected> {
+    const d = await this.detect(signal);
+    if (!d.supported) throw new TasksUnavailableError(this.http.origin, d.info.version, "unsupported");
+    return d;
+  }
+
+  /** A request to a task route, given as apiPath`/api/v2/tasks/...`: sent where the deployment serves it. */
+  async request<T>(spec: RequestSpec<T>, feature?: Feature): Promise<T> {
+    const d = await this.supported(spec.signal);
     if (feature && !hasFeature(d.info.version, feature)) throw this.missing(feature, d);
     if (d.root === "none") throw this.unavailable(d);
     try {
-      return await this.http.request({ ...spec, segments: [...ROOTS[d.root], ...segments] });
+      return await this.http.request({ ...spec, path: under(d.root, spec.path) });
     } catch (err) {
       if (!routeNotFound(err)) throw err;
       if (feature) throw this.missing(feature, d);
       // A route that does not exist processed nothing, so even a write may be tried on the other routes.
-      if (d.root === "v2") return this.fallBack(d, segments, spec);
+      if (d.root === "v2") return this.fallBack(d, spec);
       d.root = "none";
       throw this.unavailable(d);
     }
   }
 
-  private async fallBack<T>(d: Detected, segments: string[], spec: Omit<RequestSpec<T>, "segments">): Promise<T> {
+  private async fallBack<T>(d: Detected, spec: RequestSpec<T>): Promise<T> {
     try {
-      const result = await this.http.request({ ...spec, segments: [...ROOTS.experimental, ...segments] });
+      const result = await this.http.request({ ...spec, path: under("experimental", spec.path) });
       d.root = "experimental";
       this.log(
         "notice",
@@ -73,46 +102,28 @@ export class TaskRoutes {
 
   private detect(signal?: AbortSignal): Promise<Detected> {
     this.detected ??= this.http
-      .request({ method: "GET", segments: ["api", "v2", "buildinfo"], expect: 200, schema: BuildInfoSchema, signal })
+      .request({ method: "GET", path: apiPath`/api/v2/buildinfo`, expect: 200, schema: BuildInfoSchema, signal })
       .then((info): Detected => {
-        const root = !hasFeature(info.version, "tasks")
-          ? "none"
-          : hasFeature(info.version, "stableApi")
-            ? "v2"
-            : "experimental";
+        const supported = isSupported(info.version);
+        const root = !supported ? "none" : hasFeature(info.version, "stableApi") ? "v2" : "experimental";
         if (root === "experimental") {
-          this.log(
-            "info",
-            `Coder ${info.version} at ${this.http.origin}: using the experimental task routes (before v2.29).`,
-          );
+          this.log("info", `Coder ${info.version} at ${this.http.origin}: using the experimental task routes (v2.28).`);
         }
-        return { info, root };
+        return { info, root, supported };
       })
       .catch((err) => {
         // Only a definite answer is kept: a failed detection is tried again on the next call.
         this.detected = undefined;
-        throw err;
+        throw notCoder(err, this.http.origin) ?? err;
       });
     return this.detected;
   }
 
   private unavailable(d: Detected): TasksUnavailableError {
-    const where = `Coder ${d.info.version} at ${this.http.origin}`;
-    const v = parseVersion(d.info.version);
-    if (v && !hasFeature(d.info.version, "tasks")) {
-      return new TasksUnavailableError(
-        `${where} predates Coder Tasks, which arrived in ${formatVersion(FEATURES.tasks.since)}: upgrade the deployment to use this server.`,
-      );
-    }
-    return new TasksUnavailableError(
-      `${where} does not serve the Tasks API: Tasks exists in Coder v2.26 to v2.34 (deprecated in v2.34) and later releases disable it (server flag CODER_ENABLE_AI_TASKS) or remove it.`,
-    );
+    return new TasksUnavailableError(this.http.origin, d.info.version, "not served");
   }
 
   private missing(feature: Feature, d: Detected): FeatureUnavailableError {
-    const { what, since } = FEATURES[feature];
-    return new FeatureUnavailableError(
-      `${what[0]?.toUpperCase()}${what.slice(1)} needs Coder ${formatVersion(since)} or later; ${this.http.origin} runs Coder ${d.info.version}.`,
-    );
+    return new FeatureUnavailableError(feature, this.http.origin, d.info.version);
   }
 }

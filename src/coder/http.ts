@@ -1,14 +1,25 @@
-// The one request core: every call to Coder goes through request(). It alone sets the token header, builds paths
-// from encoded segments, checks the documented success status, drains every body and parses JSON with zod.
+// The one request core: every call to Coder goes through request(). It alone sets the token header, puts each path
+// (built by apiPath) under the deployment's prefix, checks the documented success status, drains every body and
+// parses JSON with zod.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Pool } from "undici";
 import type { z } from "zod";
 import {
+  CoderBodyTooLargeError,
+  DEFAULT_MAX_BODY_BYTES,
+  limitedChunks,
+  parseSuccess,
+  readCapped,
+  readLimited,
+  readStream,
+} from "./body.js";
+import {
   CoderApiError,
   CoderContractError,
+  CoderRequestError,
   CoderTimeoutError,
   CoderUnreachableError,
-  InvalidInputError,
+  describeFailure,
   type Validation,
 } from "./errors.js";
 import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry.js";
@@ -22,6 +33,8 @@ export interface HttpOptions {
   userAgent: string;
   /** Keep-alive connections to Coder at most. */
   connections?: number;
+  /** Bytes of one response body at most (DEFAULT_MAX_BODY_BYTES when absent). */
+  maxBodyBytes?: number;
   /** Where to report what a user may want to know (slow answers); never given the token. */
   log?: (level: LogLevel, message: string) => void;
 }
@@ -33,14 +46,18 @@ const SLOW_MS = 5000;
 
 export interface RequestSpec<T> {
   method: "GET" | "POST" | "PATCH" | "DELETE";
-  /** Path segments after the deployment's prefix, e.g. ["api", "v2", "tasks", owner, task]. */
-  segments: string[];
+  /** The path after the deployment's prefix, built with apiPath, e.g. apiPath`/api/v2/tasks/${owner}/${task}`. */
+  path: string;
   query?: Record<string, string>;
   body?: unknown;
   /** The one success status Coder documents for this endpoint. */
   expect: number;
   /** Schema of the success body; absent when Coder answers with no body (202/204). */
   schema?: z.ZodType<T>;
+  /** Reads the success body as it arrives, instead of `schema`; called afresh on every attempt. */
+  stream?: (chunks: AsyncIterable<Buffer>) => Promise<T>;
+  /** This many times the body limit, for a `stream` whose memory does not grow with the body. */
+  limitFactor?: number;
   signal?: AbortSignal;
 }
 
@@ -50,19 +67,15 @@ const ERROR_TEXT_LIMIT = 2048;
 const NETWORK_CODE =
   /^(E[A-Z]+|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED|DESTROYED|RES_CONTENT_LENGTH_MISMATCH)|ERR_TLS_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)$/;
 
-/** Encodes one path segment. `.`/`..` would be collapsed by URL parsing (even as %2E), so they are refused. */
-export function encodeSegment(segment: string): string {
-  if (segment === "" || segment === "." || segment === ".." || /^(%2e|\.){1,2}$/i.test(segment)) {
-    throw new InvalidInputError(`"${segment}" cannot be used as a path segment`);
-  }
-  return encodeURIComponent(segment);
-}
-
 export class HttpCore {
   readonly origin: string;
   private readonly prefix: string;
+  /** Callers' signals (one per tool call) under which a write may have reached Coder. */
+  private readonly writesSent = new WeakSet<AbortSignal>();
   /** Created on the first request: loading undici costs start-up time that `initialize` should not wait for. */
   private pool?: Promise<Pool>;
+  /** Once closed, a request that fails is not tried again: its retry would only wait for nothing. */
+  private closed = false;
 
   constructor(private readonly options: HttpOptions) {
     this.origin = options.baseUrl.origin;
@@ -71,17 +84,20 @@ export class HttpCore {
 
   /** One call to Coder. A GET is tried again on transient failures; the time-out bounds all tries together. */
   async request<T>(spec: RequestSpec<T>): Promise<T> {
-    const path = `${this.prefix}/${spec.segments.map(encodeSegment).join("/")}`;
+    const path = this.prefix + spec.path;
     const call = new CallSignal(this.options.timeoutMs, spec.signal);
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.attempt(spec, path, call.signal);
+          const result = await this.attempt(spec, path, call.signal);
+          if (spec.method !== "GET" && spec.signal) this.writesSent.add(spec.signal);
+          return result;
         } catch (raw) {
-          const err = this.transportError(raw, call, spec.signal);
+          const err = this.noteSent(this.transportError(raw, call, spec.signal), spec);
           const delay = spec.method === "GET" ? retryDelay(err, attempt) : undefined;
           // A retry that could not finish before the time-out would only hide this failure behind a time-out.
-          if (delay === undefined || call.signal.aborted || performance.now() + delay >= call.deadlineAt) throw err;
+          const late = performance.now() + (delay ?? 0) >= call.deadlineAt;
+          if (delay === undefined || this.closed || call.signal.aborted || late) throw err;
           this.options.log?.(
             "warning",
             `${spec.method} ${path} failed (${describeFailure(err)}); trying again in ${delay} ms (attempt ${attempt + 1} of ${MAX_ATTEMPTS}).`,
@@ -89,7 +105,7 @@ export class HttpCore {
           try {
             await sleep(delay, undefined, { signal: call.signal });
           } catch {
-            throw this.transportError(err, call, spec.signal);
+            throw this.noteSent(this.transportError(err, call, spec.signal), spec);
           }
         }
       }
@@ -115,13 +131,31 @@ export class HttpCore {
     const pool = await this.connect();
     const res = await pool.request({ method: spec.method, path: path + search, headers, body, signal });
     this.reportSlow(performance.now() - started, spec.method, path);
-    if (res.statusCode === spec.expect && !spec.schema) {
+    const contentType = String(res.headers["content-type"] ?? "");
+    if (res.statusCode === spec.expect && !spec.schema && !spec.stream) {
+      // Discarded as it arrives; a long one is cut off with its socket (undici's dump limit).
       await res.body.dump();
       return undefined as T;
     }
-    const text = await res.body.text();
+    if (res.statusCode === spec.expect && (contentType === "" || /json/i.test(contentType))) {
+      const limit = (this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) * (spec.limitFactor ?? 1);
+      const chunks = limitedChunks(
+        res.body,
+        res.headers,
+        limit,
+        () => new CoderBodyTooLargeError(spec.method, path, limit),
+      );
+      if (spec.stream) return readStream(spec, path, chunks);
+      return parseSuccess(spec, path, await readLimited(chunks), contentType);
+    }
+    // Rejected whatever it says: only as much is read as a message needs.
+    const { text } = await readCapped(res.body);
     if (res.statusCode === spec.expect) {
-      return parseSuccess(spec, path, text, String(res.headers["content-type"] ?? ""));
+      throw new CoderContractError(
+        spec.method,
+        path,
+        `the body is not JSON (content-type "${contentType}": ${summarizeText(text).slice(0, 200)})`,
+      );
     }
     if (res.statusCode >= 200 && res.statusCode < 300) {
       throw new CoderContractError(spec.method, path, `expected status ${spec.expect}, got ${res.statusCode}`);
@@ -145,7 +179,20 @@ export class HttpCore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await (await this.pool)?.destroy();
+  }
+
+  /** Sets the `sent` fact (see SentFact) on a failure, and remembers a write that may have arrived. */
+  private noteSent(err: unknown, spec: RequestSpec<unknown>): unknown {
+    // A refused connection sent nothing; a 4xx answer means Coder refused the request and changed nothing.
+    const arrived =
+      !(err instanceof CoderUnreachableError && err.neverConnected) &&
+      !(err instanceof CoderApiError && err.status >= 400 && err.status < 500);
+    if (spec.method !== "GET" && arrived && spec.signal) this.writesSent.add(spec.signal);
+    const sent = (spec.method !== "GET" && arrived) || (spec.signal !== undefined && this.writesSent.has(spec.signal));
+    if (err instanceof CoderRequestError) err.sent = sent;
+    return err;
   }
 
   /** A network failure becomes CoderUnreachableError; anything else passes as it is (a bug is not the network). */
@@ -193,29 +240,6 @@ class CallSignal {
   }
 }
 
-function parseSuccess<T>(spec: RequestSpec<T>, path: string, text: string, contentType: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new CoderContractError(
-      spec.method,
-      path,
-      `the body is not JSON (content-type "${contentType || "none"}", ${text.length} bytes)`,
-      true,
-    );
-  }
-  const parsed = (spec.schema as z.ZodType<T>).safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
-      .join("; ");
-    throw new CoderContractError(spec.method, path, `the body does not match the Coder API: ${issues}`);
-  }
-  return parsed.data;
-}
-
 type Headers = Record<string, string | string[] | undefined>;
 
 /** Turns a non-2xx answer into CoderApiError, the way codersdk's ReadBodyAsError does. */
@@ -250,15 +274,10 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function describeFailure(err: unknown): string {
-  if (err instanceof CoderApiError) return `${err.status} ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** A proxy's HTML page becomes its visible text, cut short. */
+/** A proxy's HTML page becomes its visible text, cut short; its <title> is left out, as pages repeat it. */
 function summarizeText(text: string): string {
   const plain = text
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<(script|style|title)[\s\S]*?<\/\1>/gi, " ")
     .replace(/<[^>]+>/g, " ")
     .replace(/\s+/g, " ")
     .trim();

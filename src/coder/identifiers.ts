@@ -1,6 +1,7 @@
-// Task identifier rules, as codersdk's TaskByIdentifier applies them: a UUID -> me/<uuid> (UUIDs are looked up
-// globally, whatever the user segment says); `name` -> me/<name>; `owner/name`; more than one `/` is invalid.
-import { InvalidInputError } from "./errors.js";
+// Task identifier rules, as codersdk's TaskByIdentifier applies them: white space around it is trimmed; a UUID ->
+// me/<uuid> (UUIDs are looked up globally, whatever the user segment says); `name` -> me/<name>; `owner/name`; more
+// than one `/` is invalid.
+import { InvalidIdentifierError } from "./errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // codersdk.NameValid / UsernameValid: letters and digits in groups joined by single hyphens, 32 at most.
@@ -25,28 +26,23 @@ export function isValidUser(value: string): boolean {
   return value === "me" || isUuid(value) || isValidName(value);
 }
 
-export function parseUser(value: string, field = "user"): string {
+export function parseUser(value: string): string {
   if (isValidUser(value)) return value;
-  throw new InvalidInputError(
-    `${field} "${value}" is not a Coder user: use "me", a username (letters, digits and single hyphens) or a user ID`,
-  );
+  throw new InvalidIdentifierError("user", value, "user");
 }
 
-export function parseTaskIdentifier(identifier: string): TaskRef {
+export function parseTaskIdentifier(raw: string): TaskRef {
+  const identifier = raw.trim();
   const parts = identifier.split("/");
-  const invalid = (why: string) =>
-    new InvalidInputError(
-      `task_id "${identifier}" is not a task identifier (${why}): use a task ID (UUID), a task name, or owner/name`,
-    );
-  if (parts.length > 2) throw invalid("more than one '/'");
+  if (parts.length > 2) throw new InvalidIdentifierError("task", identifier, "slashes");
   const [first = "", second] = parts;
   const owner = second === undefined ? "me" : first;
   const task = second === undefined ? first : second;
   if (second !== undefined && owner !== "me" && !isUuid(owner) && !isValidName(owner)) {
-    throw invalid(`"${owner}" is not a username`);
+    throw new InvalidIdentifierError("task", identifier, "owner", owner);
   }
   if (!isUuid(task) && !isValidName(task)) {
-    throw invalid(task === "" ? "the name is empty" : `"${task}" is not a task name`);
+    throw new InvalidIdentifierError("task", identifier, task === "" ? "empty" : "name", task);
   }
   return { owner, task };
 }

@@ -1,17 +1,27 @@
-// zod schemas of the Coder JSON this server reads. Objects are loose: Coder adds fields between versions, and a
-// field we do not know must pass through, never fail a call. Optional marks what Coder omits (omitempty) or what
-// older versions (v2.26-v2.28) do not send.
+// zod schemas of the Coder JSON this server reads. A tolerant reader: objects are loose (Coder adds fields between
+// versions) and enums are plain strings (ESR patch releases can add values), so a value we do not know passes
+// through as it is, never failing a call. Optional marks what Coder omits (omitempty) or what v2.28 does not send.
 import { z } from "zod";
 
+/** A Go slice: a nil one is sent as null, and omitempty leaves it out. */
+function goSlice<T extends z.ZodType>(item: T) {
+  return z.array(item).nullable().optional();
+}
+
+/** The task statuses this server knows; Coder may send another, which is passed through. */
 export const TASK_STATUSES = ["pending", "initializing", "active", "paused", "unknown", "error"] as const;
+/** For filters the caller chooses; what Coder sends is read as a plain string. */
 export const TaskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
-export const TaskStateSchema = z.enum(["working", "idle", "complete", "failed"]);
+export const STATUS_TEXT =
+  "pending, initializing, active, paused, unknown or error; a newer value is passed through as Coder sent it.";
+export const STATE_TEXT =
+  "What the agent last reported: working, idle, complete or failed; a newer value is passed through as Coder sent it.";
 
 export const TaskStateEntrySchema = z.looseObject({
   timestamp: z.string(),
-  state: TaskStateSchema,
+  state: z.string().describe(STATE_TEXT),
   message: z.string(),
   uri: z.string().optional(),
 });
@@ -39,17 +49,57 @@ export const TaskSchema = z.looseObject({
   workspace_agent_health: z.unknown().optional(),
   workspace_app_id: z.string().nullable().optional(),
   initial_prompt: z.string().optional(),
-  status: TaskStatusSchema,
+  status: z.string().describe(STATUS_TEXT),
+  // v2.28 sends null while the task initializes; v2.29+ synthesise a "working" entry.
   current_state: TaskStateEntrySchema.nullable().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
 export type Task = z.infer<typeof TaskSchema>;
 
+/**
+ * v2.28 to v2.31.x copy the app status into current_state.state as it is, so an agent's failure arrives as
+ * "failure"; v2.32 maps it to "failed". Read both as "failed", as v2.32+ send it.
+ */
+function readTask(task: Task): Task {
+  const state = task.current_state;
+  return state?.state === "failure" ? { ...task, current_state: { ...state, state: "failed" } } : task;
+}
+
+/** A task as the server reads it: TaskSchema, with the agent's state spelled as v2.32+ spell it. */
+export const TaskReadSchema = TaskSchema.transform(readTask);
+
+/** Each task is read on its own (readTasks), so that one malformed task costs that task, not the list. */
 export const TasksListSchema = z.looseObject({
-  tasks: z.array(TaskSchema),
+  tasks: z.array(z.unknown()),
   count: z.number().int(),
 });
+
+export interface SkippedTask {
+  /** The task's id (or name, or position) as far as it could be read. */
+  task: string;
+  problem: string;
+}
+
+export function readTasks(raw: unknown[]): { tasks: Task[]; skipped: SkippedTask[] } {
+  const tasks: Task[] = [];
+  const skipped: SkippedTask[] = [];
+  raw.forEach((item, index) => {
+    const parsed = TaskReadSchema.safeParse(item);
+    if (parsed.success) {
+      tasks.push(parsed.data);
+      return;
+    }
+    const fields = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {};
+    const label = [fields.id, fields.name].find((v) => typeof v === "string" && v !== "");
+    const issue = parsed.error.issues[0];
+    skipped.push({
+      task: typeof label === "string" ? label.slice(0, 100) : `#${index + 1} of the list`,
+      problem: issue ? `${issue.path.join(".") || "the task"}: ${issue.message}` : "not a task",
+    });
+  });
+  return { tasks, skipped };
+}
 
 export const TaskLogEntrySchema = z.looseObject({
   id: z.number().int(),
@@ -98,10 +148,7 @@ export const PresetSchema = z.looseObject({
   Name: z.string(),
   Default: z.boolean().optional(),
   Description: z.string().optional(),
-  Parameters: z
-    .array(z.looseObject({ Name: z.string(), Value: z.string() }))
-    .nullable()
-    .optional(),
+  Parameters: goSlice(z.looseObject({ Name: z.string(), Value: z.string() })),
 });
 export type Preset = z.infer<typeof PresetSchema>;
 export const PresetListSchema = z.array(PresetSchema).nullable();
@@ -126,8 +173,5 @@ export type BuildInfo = z.infer<typeof BuildInfoSchema>;
 export const ErrorBodySchema = z.looseObject({
   message: z.string().optional(),
   detail: z.string().optional(),
-  validations: z
-    .array(z.looseObject({ field: z.string(), detail: z.string() }))
-    .nullable()
-    .optional(),
+  validations: goSlice(z.looseObject({ field: z.string(), detail: z.string() })),
 });

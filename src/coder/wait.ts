@@ -1,6 +1,7 @@
 // Waiting for a task by polling, with the rules of `coder task send` (cli/task_send.go waitForTaskIdle): a task
-// is idle when it is active and the agent reports idle, complete or failed; `error` is tolerated during start-up;
-// `active` with no reported state for a while counts as idle.
+// is idle when it is active and the agent reports idle, complete or failed; `error` is tolerated during the first
+// minutes of the wait; `unknown` ends a wait for idle or active; `active` with no reported state for a while counts
+// as idle.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CoderClient } from "./client.js";
 import type { TaskRef } from "./identifiers.js";
@@ -14,7 +15,7 @@ export interface WaitTiming {
   maxPollMs: number;
   /** `active` with a null current_state this long counts as idle. */
   nullStateIdleMs: number;
-  /** How long `error` is tolerated before the wait gives up. */
+  /** How long after the start of the wait `error` is still tolerated (the CLI's start-up grace). */
   errorGraceMs: number;
 }
 
@@ -38,12 +39,19 @@ export interface WaitOptions {
   onPoll?: (task: Task) => void;
 }
 
+/**
+ * Why a wait ended: `reached` (the condition holds), `silent` (taken as idle: active with no state reported for a
+ * while), `paused`, `unknown` and `error` (stopped: waiting longer would not help), `time` (timed out).
+ */
+export type WaitReason = "reached" | "silent" | "paused" | "unknown" | "error" | "time";
+
 export interface WaitResult {
   outcome: "reached" | "timed_out" | "stopped";
-  /** Why waiting longer would not help (outcome "stopped"), or what timed out. */
-  note: string;
+  reason: WaitReason;
   task: Task;
   waitedMs: number;
+  /** With reason `paused`: whether this Coder version can resume a task through its API. */
+  canResume?: boolean;
 }
 
 const DONE_STATES = new Set(["idle", "complete", "failed"]);
@@ -56,7 +64,6 @@ export async function waitForTask(coder: CoderClient, ref: TaskRef, options: Wai
   let first: Task | undefined;
   let sawBusy = false;
   let nullSince: number | undefined;
-  let errorSince: number | undefined;
 
   for (;;) {
     const task = await coder.getTask(ref, { signal: options.signal });
@@ -66,50 +73,41 @@ export async function waitForTask(coder: CoderClient, ref: TaskRef, options: Wai
     const state = task.current_state?.state;
     if (task.status !== "active" || state === "working") sawBusy = true;
     nullSince = task.status === "active" && !task.current_state ? (nullSince ?? now) : undefined;
-    errorSince = task.status === "error" ? (errorSince ?? now) : undefined;
-    const result = (outcome: WaitResult["outcome"], note: string): WaitResult => ({
+    const result = (outcome: WaitResult["outcome"], reason: WaitReason): WaitResult => ({
       outcome,
-      note,
+      reason,
       task,
       waitedMs: now - started,
     });
 
     switch (options.until) {
       case "active":
-        if (task.status === "active") return result("reached", "The task is active.");
+        if (task.status === "active") return result("reached", "reached");
         break;
       case "paused":
-        if (task.status === "paused") return result("reached", "The task is paused.");
+        if (task.status === "paused") return result("reached", "reached");
         break;
       case "any_change":
-        if (changed(first, task)) return result("reached", "The task's status or state changed.");
+        if (changed(first, task)) return result("reached", "reached");
         break;
       case "idle": {
         const reported = state !== undefined && DONE_STATES.has(state);
         const fresh =
           sawBusy || options.reportBefore === undefined || task.current_state?.timestamp !== options.reportBefore;
-        if (task.status === "active" && reported && fresh) return result("reached", `The agent is ${state}.`);
-        if (nullSince !== undefined && now - nullSince >= timing.nullStateIdleMs) {
-          return result(
-            "reached",
-            "The task is active and its agent has reported no state for a while: taken as idle.",
-          );
-        }
+        if (task.status === "active" && reported && fresh) return result("reached", "reached");
+        if (nullSince !== undefined && now - nullSince >= timing.nullStateIdleMs) return result("reached", "silent");
         break;
       }
     }
-    if ((options.until === "idle" || options.until === "active") && task.status === "paused") {
-      return result("stopped", "The task is paused and will not go on by itself: resume it with coder_resume_task.");
+    const running = options.until === "idle" || options.until === "active";
+    if (running && task.status === "paused") {
+      const canResume = await coder.has("pauseResume", { signal: options.signal });
+      return { ...result("stopped", "paused"), canResume };
     }
-    if (errorSince !== undefined && now - errorSince >= timing.errorGraceMs) {
-      return result("stopped", "The task has been in error for too long: check it with coder_get_task.");
-    }
-    if (now >= deadline) {
-      return result(
-        "timed_out",
-        `Not ${options.until === "any_change" ? "changed" : options.until} yet; call coder_wait_for_task again to keep waiting.`,
-      );
-    }
+    // While waiting for paused, `unknown` is the stop build in progress; otherwise the CLI gives up on it.
+    if (running && task.status === "unknown") return result("stopped", "unknown");
+    if (task.status === "error" && now - started >= timing.errorGraceMs) return result("stopped", "error");
+    if (now >= deadline) return result("timed_out", "time");
     await sleep(Math.min(interval, deadline - now), undefined, { signal: options.signal });
     interval = Math.min(interval * 1.5, timing.maxPollMs);
   }

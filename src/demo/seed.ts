@@ -38,7 +38,9 @@ const TEMPLATES: NewTemplate[] = [
   { name: "docker-dev", displayName: "Docker dev box", aiTask: false },
 ];
 
-interface SeedTask extends NewTask {
+interface SeedTask extends Omit<NewTask, "logs" | "prompt"> {
+  /** What was said, the prompt first, then the agent and its user in turn. */
+  conversation: string[];
   /** For a task seeded at work: what it answers, and when. */
   answersLater?: { output: string; message: string; afterMs: number };
 }
@@ -49,19 +51,12 @@ const TASKS: SeedTask[] = [
     displayName: "Fix the flaky login test",
     template: "claude-code",
     state: { state: "idle", message: "Login and sign-up tests are stable" },
-    logs: [
-      { type: "input", content: "The login e2e test fails about one run in ten. Find out why and fix it." },
-      {
-        type: "output",
-        content:
-          "Found it: the test clicks Sign in before the CSRF cookie is set, so one run in ten posts without it. " +
-          "The page fixture now waits for the cookie; 50 runs in a row pass.",
-      },
-      { type: "input", content: "Does the same race affect the sign-up test?" },
-      {
-        type: "output",
-        content: "Yes: it uses the same fixture, so the fix covers it too. 50 runs of the sign-up test pass as well.",
-      },
+    conversation: [
+      "The login e2e test fails about one run in ten. Find out why and fix it.",
+      "Found it: the test clicks Sign in before the CSRF cookie is set, so one run in ten posts without it. " +
+        "The page fixture now waits for the cookie; 50 runs in a row pass.",
+      "Does the same race affect the sign-up test?",
+      "Yes: it uses the same fixture, so the fix covers it too. 50 runs of the sign-up test pass as well.",
     ],
   },
   {
@@ -69,9 +64,9 @@ const TASKS: SeedTask[] = [
     displayName: "Upgrade the dependencies",
     template: "codex",
     state: { state: "working", message: "Running the test suite after the upgrade" },
-    logs: [
-      { type: "input", content: "Upgrade all npm dependencies to their latest minor versions; keep the tests green." },
-      { type: "output", content: "14 packages have updates; 2 need code changes. Upgrading, then running the tests." },
+    conversation: [
+      "Upgrade all npm dependencies to their latest minor versions; keep the tests green.",
+      "14 packages have updates; 2 need code changes. Upgrading, then running the tests.",
     ],
     answersLater: {
       output: "All 14 packages upgraded. The new zod needed three schema changes in src/config; all 212 tests pass.",
@@ -85,9 +80,9 @@ const TASKS: SeedTask[] = [
     template: "claude-code",
     status: "paused",
     state: { state: "idle", message: "Reference for the v2 endpoints written" },
-    logs: [
-      { type: "input", content: "Write a reference page for every endpoint under /api/v2, from the OpenAPI file." },
-      { type: "output", content: "Wrote docs/api/v2.md: 38 endpoints, each with its parameters and an example." },
+    conversation: [
+      "Write a reference page for every endpoint under /api/v2, from the OpenAPI file.",
+      "Wrote docs/api/v2.md: 38 endpoints, each with its parameters and an example.",
     ],
   },
   {
@@ -96,9 +91,9 @@ const TASKS: SeedTask[] = [
     displayName: "Rate-limit the public API",
     template: "claude-code",
     state: { state: "idle", message: "Rate limiting added, 100 requests a minute" },
-    logs: [
-      { type: "input", content: "Add per-token rate limiting to the public API: 100 requests a minute." },
-      { type: "output", content: "Added a token-bucket middleware with a 429 and Retry-After; 6 new tests pass." },
+    conversation: [
+      "Add per-token rate limiting to the public API: 100 requests a minute.",
+      "Added a token-bucket middleware with a 429 and Retry-After; 6 new tests pass.",
     ],
   },
 ];
@@ -106,8 +101,12 @@ const TASKS: SeedTask[] = [
 export function seed(sim: CoderSimulator): void {
   for (const user of USERS) sim.addUser(user);
   for (const template of TEMPLATES) sim.addTemplate(template);
-  for (const { answersLater, ...task } of TASKS) {
-    const { id } = sim.addTask({ ...task, prompt: task.logs?.[0]?.content });
+  for (const { answersLater, conversation, ...task } of TASKS) {
+    const logs = conversation.map((content, i) => ({
+      type: i % 2 === 0 ? ("input" as const) : ("output" as const),
+      content,
+    }));
+    const { id } = sim.addTask({ ...task, prompt: conversation[0], logs });
     if (answersLater) sim.answerLater(id, answersLater, answersLater.afterMs);
   }
 }

@@ -1,5 +1,7 @@
 // A window on a task's log that fits a model's context: whole entries, newest last, each cut to a maximum length,
 // the total within a character budget, and counts of what was left out so that the caller can page by entry id.
+import type { LogSink } from "../coder/client.js";
+import type { TaskLogsMeta } from "../coder/log-stream.js";
 import type { TaskLogEntry } from "../coder/schemas.js";
 
 export interface WindowOptions {
@@ -34,33 +36,71 @@ export interface LogWindow {
   newer: number;
 }
 
-export function logWindow(logs: readonly TaskLogEntry[], options: WindowOptions): LogWindow {
-  const matching = options.type ? logs.filter((e) => e.type === options.type) : logs;
-  const inRange = matching.filter(
-    (e) =>
-      (options.beforeId === undefined || e.id < options.beforeId) &&
-      (options.afterId === undefined || e.id > options.afterId),
-  );
-  const forwards = options.afterId !== undefined && options.beforeId === undefined;
-  const ordered = forwards ? inRange : [...inRange].reverse();
+/**
+ * Builds the window from entries given one at a time, in log order, keeping only those it may still return: the
+ * newest that fit (a sliding window), or when paging forwards the first that fit. Memory follows the window, not
+ * the log. Counts assume the log is in id order, as Coder returns it.
+ */
+export class LogWindowBuilder {
+  private readonly kept: Array<{ entry: WindowEntry; seq: number }> = [];
+  private used = 0;
+  private matching = 0;
+  private full = false;
+  private readonly forwards: boolean;
 
-  const picked: WindowEntry[] = [];
-  let used = 0;
-  for (const entry of ordered) {
-    if (picked.length >= options.limit) break;
-    const windowed = cut(entry, options.maxEntryChars);
-    if (picked.length > 0 && used + windowed.content.length > options.maxChars) break;
-    used += windowed.content.length;
-    picked.push(windowed);
+  constructor(private readonly options: WindowOptions) {
+    this.forwards = options.afterId !== undefined && options.beforeId === undefined;
   }
-  const entries = forwards ? picked : picked.reverse();
-  const firstId = entries[0]?.id;
-  const lastId = entries.at(-1)?.id;
-  return {
-    entries,
-    total: matching.length,
-    older: firstId === undefined ? 0 : matching.filter((e) => e.id < firstId).length,
-    newer: lastId === undefined ? 0 : matching.filter((e) => e.id > lastId).length,
+
+  add(entry: TaskLogEntry): void {
+    const o = this.options;
+    if (o.type && entry.type !== o.type) return;
+    const seq = this.matching++;
+    if ((o.beforeId !== undefined && entry.id >= o.beforeId) || (o.afterId !== undefined && entry.id <= o.afterId)) {
+      return;
+    }
+    if (this.forwards) {
+      if (this.full) return;
+      const windowed = cut(entry, o.maxEntryChars);
+      if (this.kept.length >= o.limit || (this.kept.length > 0 && this.used + windowed.content.length > o.maxChars)) {
+        this.full = true;
+        return;
+      }
+      this.used += windowed.content.length;
+      this.kept.push({ entry: windowed, seq });
+      return;
+    }
+    const windowed = cut(entry, o.maxEntryChars);
+    this.kept.push({ entry: windowed, seq });
+    this.used += windowed.content.length;
+    // The newest suffix within the limit and the budget (the newest entry alone may exceed the budget).
+    while (this.kept.length > o.limit || (this.kept.length > 1 && this.used > o.maxChars)) {
+      this.used -= (this.kept.shift() as { entry: WindowEntry }).entry.content.length;
+    }
+  }
+
+  result(): LogWindow {
+    const first = this.kept[0];
+    const last = this.kept.at(-1);
+    return {
+      entries: this.kept.map((k) => k.entry),
+      total: this.matching,
+      older: first ? first.seq : 0,
+      newer: last ? this.matching - last.seq - 1 : 0,
+    };
+  }
+}
+
+/** A log read into a window: the snapshot facts and the entries kept. */
+export interface WindowedLog extends TaskLogsMeta {
+  window: LogWindow;
+}
+
+/** Sinks for CoderClient.readTaskLogs that keep only the window. */
+export function windowSink(options: WindowOptions): () => LogSink<WindowedLog> {
+  return () => {
+    const builder = new LogWindowBuilder(options);
+    return { add: (entry) => builder.add(entry), finish: (meta) => ({ ...meta, window: builder.result() }) };
   };
 }
 

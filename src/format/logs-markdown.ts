@@ -1,8 +1,9 @@
 // A task's log as readable Markdown: a header that says what is shown, then one block per entry.
-import type { Task, TaskLogs } from "../coder/schemas.js";
+import type { TaskLogsMeta } from "../coder/log-stream.js";
+import type { Task } from "../coder/schemas.js";
 import type { LogWindow } from "./log-window.js";
 
-export function logsMarkdown(task: Task, logs: TaskLogs, window: LogWindow): string {
+export function logsMarkdown(task: Task, logs: TaskLogsMeta, window: LogWindow): string {
   const lines = [`# Log of task ${task.owner_name}/${task.name} (${task.status})`, ""];
   if (logs.snapshot) {
     lines.push(

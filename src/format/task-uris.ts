@@ -1,4 +1,5 @@
 // Resource URIs: coder://tasks/{owner}/{task} and .../logs, owner and name URL-encoded.
+import { isUuid } from "../coder/identifiers.js";
 
 export const TASK_TEMPLATE = "coder://tasks/{owner}/{task}";
 export const LOGS_TEMPLATE = "coder://tasks/{owner}/{task}/logs";
@@ -34,7 +35,7 @@ export function parseTaskUri(uri: string): ParsedUri | undefined {
 
 /** The identifier the Coder client resolves: a UUID alone (looked up globally), else owner/name. */
 export function identifierOf(parsed: ParsedUri): string {
-  return /^[0-9a-f-]{36}$/i.test(parsed.task) ? parsed.task : `${parsed.owner}/${parsed.task}`;
+  return isUuid(parsed.task) ? parsed.task : `${parsed.owner}/${parsed.task}`;
 }
 
 export interface TaskLink {

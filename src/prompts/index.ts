@@ -1,13 +1,12 @@
 // Prompts, which clients show as slash commands: delegate a goal to a Coder task, and review one.
 import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, type GetPromptResult, McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { CoderClient } from "../coder/client.js";
 import { complete } from "../format/completions.js";
-import { errorText } from "../format/error-text.js";
 import { logsUri, taskUri } from "../format/task-uris.js";
-import { readTaskResource } from "../resources/read.js";
+import { coderProblem, logContents, taskContents } from "../resources/read.js";
 
 export interface PromptDeps {
   coder(): CoderClient;
@@ -45,21 +44,18 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
       },
     },
     async ({ task_id }, extra): Promise<GetPromptResult> => {
-      const task = await deps
-        .coder()
-        .resolveTask(task_id, { signal: extra.signal })
-        .catch((err: unknown) => {
-          const text = errorText(err, { tool: "review_coder_task", args: { task_id }, writes: false });
-          throw new McpError(ErrorCode.InvalidParams, deps.redact(text));
-        });
-      const [json, log] = await Promise.all([
-        readTaskResource(taskUri(task.owner_name, task.name), deps, extra.signal),
-        readTaskResource(logsUri(task.owner_name, task.name), deps, extra.signal),
-      ]);
-      const resource = (r: typeof json) => ({
-        type: "resource" as const,
-        resource: r.contents[0] as { uri: string; text: string },
+      // One resolution serves the prompt's text, the task and its log.
+      const read = async () => {
+        const coder = deps.coder();
+        const task = await coder.resolveTask(task_id, { signal: extra.signal });
+        const json = taskContents(task, taskUri(task.owner_name, task.name), deps);
+        const log = await logContents(coder, task, logsUri(task.owner_name, task.name), deps, extra.signal);
+        return { task, json, log };
+      };
+      const { task, json, log } = await read().catch((err: unknown) => {
+        throw extra.signal.aborted ? err : coderProblem(err, deps, "review_coder_task", { task_id });
       });
+      const resource = (r: typeof json) => ({ type: "resource" as const, resource: r });
       return {
         messages: [
           {
@@ -99,7 +95,7 @@ function delegateText(goal: string, template: string | undefined): string {
 }
 
 function completeTemplates(deps: PromptDeps, value: string): Promise<string[]> {
-  return complete(async () => (await deps.coder().listTemplates("has-ai-task:true")).map((t) => t.name), value);
+  return complete(async () => (await deps.coder().listTemplates({ aiTask: true })).map((t) => t.name), value);
 }
 
 function completeTasks(deps: PromptDeps, value: string): Promise<string[]> {

@@ -11,8 +11,9 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Task } from "../coder/schemas.js";
 import { complete } from "../format/completions.js";
+import { errorText } from "../format/error-text.js";
 import { LOGS_TEMPLATE, TASK_TEMPLATE, taskUri } from "../format/task-uris.js";
-import { type ReadDeps, readTaskResource } from "./read.js";
+import { coderProblem, type ReadDeps, readTaskResource } from "./read.js";
 import { Subscriptions } from "./subscriptions.js";
 
 export interface ResourceDeps extends ReadDeps {
@@ -55,7 +56,14 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   server.server.removeRequestHandler("resources/list");
   server.server.setRequestHandler(ListResourcesRequestSchema, async (request, extra) => {
     const offset = decodeCursor(request.params?.cursor);
-    const { tasks } = await deps.coder().listTasks({ owner: "me" }, { signal: extra.signal });
+    let listed: { tasks: Task[]; skipped: Array<{ task: string; problem: string }> };
+    try {
+      listed = await deps.coder().listTasks({ owner: "me" }, { signal: extra.signal });
+    } catch (err) {
+      throw extra.signal.aborted ? err : coderProblem(err, deps, "resources/list");
+    }
+    const { tasks, skipped } = listed;
+    for (const s of skipped) deps.warn(`Task ${s.task} is left out of the resource list: ${s.problem}`);
     const page = tasks.slice(offset, offset + PAGE_SIZE).map(taskResource);
     const next = offset + PAGE_SIZE < tasks.length ? encodeCursor(offset + PAGE_SIZE) : undefined;
     return { resources: page, ...(next ? { nextCursor: next } : {}) };
@@ -64,11 +72,18 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   const subscriptions = new Subscriptions(deps.coder, deps.pollIntervalMs, {
     updated: (uri) => void server.server.sendResourceUpdated({ uri }).catch(() => {}),
     listChanged: () => server.sendResourceListChanged(),
-    failed: (err) => deps.warn(`Polling subscribed tasks failed: ${err instanceof Error ? err.message : String(err)}`),
+    failed: (err) =>
+      deps.warn(
+        `Polling subscribed tasks failed: ${errorText(err, { tool: "resources/subscribe", args: {}, writes: false })}`,
+      ),
   });
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
-    deps.coder();
+    try {
+      deps.coder();
+    } catch (err) {
+      throw coderProblem(err, deps, "resources/subscribe");
+    }
     if (!(await subscriptions.subscribe(request.params.uri))) {
       throw new McpError(
         ErrorCode.InvalidParams,

@@ -1,10 +1,13 @@
 // Reading a task or logs resource, and the protocol errors a failed read becomes.
 import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import type { CoderClient } from "../coder/client.js";
-import { CoderApiError, InvalidInputError, TaskNotFoundError } from "../coder/errors.js";
+import { CoderApiError, InvalidInputError, NotConfiguredError, TaskNotFoundError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
-import { errorText } from "../format/error-text.js";
-import { logWindow } from "../format/log-window.js";
+import { logsServed } from "../coder/logs.js";
+import type { Task } from "../coder/schemas.js";
+import { errorText, inputText } from "../format/error-text.js";
+import { LOG_ENTRY_MAX_CHARS } from "../format/log-limits.js";
+import { windowSink } from "../format/log-window.js";
 import { logsMarkdown } from "../format/logs-markdown.js";
 import { identifierOf, parseTaskUri } from "../format/task-uris.js";
 import { cleanDeep } from "../format/untrusted.js";
@@ -12,13 +15,13 @@ import { cleanDeep } from "../format/untrusted.js";
 /** The protocol's "resource not found" (MCP specification, resources: error handling). */
 export const RESOURCE_NOT_FOUND = -32002;
 
-const LOG_ENTRY_MAX_CHARS = 4000;
-
 export interface ReadDeps {
   coder(): CoderClient;
   redact(text: string): string;
   logMaxChars: number;
 }
+
+type Contents = ReadResourceResult["contents"][number] & { text: string };
 
 export async function readTaskResource(uri: string, deps: ReadDeps, signal: AbortSignal): Promise<ReadResourceResult> {
   const parsed = parseTaskUri(uri);
@@ -28,27 +31,63 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
   try {
     const coder = deps.coder();
     const task = await coder.resolveTask(identifier, { signal });
-    if (!parsed.logs) {
-      const json = JSON.stringify(cleanDeep(task), null, 2);
-      return { contents: [{ uri, mimeType: "application/json", text: deps.redact(json) }] };
+    return {
+      contents: [parsed.logs ? await logContents(coder, task, uri, deps, signal) : taskContents(task, uri, deps)],
+    };
+  } catch (err) {
+    if (missingTask(err)) {
+      throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: no task "${identifier}" is visible to you (${uri}).`);
     }
-    const logs = await coder.getTaskLogs(refOf(task), { signal });
-    const window = logWindow(logs.logs, {
+    if (err instanceof InvalidInputError) throw new McpError(ErrorCode.InvalidParams, inputText(err, uri));
+    throw coderProblem(err, deps, "resources/read", { task_id: identifier });
+  }
+}
+
+/** A resolved task as the task resource shows it. */
+export function taskContents(task: Task, uri: string, deps: ReadDeps): Contents {
+  const json = JSON.stringify(cleanDeep(task), null, 2);
+  return { uri, mimeType: "application/json", text: deps.redact(json) };
+}
+
+/** A resolved task's log as the logs resource shows it. */
+export async function logContents(
+  coder: CoderClient,
+  task: Task,
+  uri: string,
+  deps: ReadDeps,
+  signal: AbortSignal,
+): Promise<Contents> {
+  if (!(await logsServed(coder, task, signal))) {
+    const text = `# Log of task ${task.owner_name}/${task.name} (${task.status})\n\nCoder serves no log for it now: only an active task has a live log, and only Coder v2.31.1+ keep a snapshot for a paused, pending or initializing one.\n`;
+    return { uri, mimeType: "text/markdown", text: deps.redact(cleanDeep(text)) };
+  }
+  const { window, ...logs } = await coder.readTaskLogs(
+    refOf(task),
+    windowSink({
       limit: Number.POSITIVE_INFINITY,
       maxChars: deps.logMaxChars,
       maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, deps.logMaxChars),
-    });
-    const text = logsMarkdown(cleanDeep(task), logs, cleanDeep(window));
-    return { contents: [{ uri, mimeType: "text/markdown", text: deps.redact(text) }] };
-  } catch (err) {
-    if (
-      err instanceof TaskNotFoundError ||
-      (err instanceof CoderApiError && err.status === 404 && err.message !== "Route not found.")
-    ) {
-      throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: no task "${identifier}" is visible to you (${uri}).`);
-    }
-    if (err instanceof InvalidInputError) throw new McpError(ErrorCode.InvalidParams, `${uri}: ${err.message}`);
-    const text = errorText(err, { tool: "resources/read", args: { task_id: identifier }, writes: false });
-    throw new McpError(ErrorCode.InternalError, deps.redact(text));
+    }),
+    { signal },
+  );
+  const text = logsMarkdown(cleanDeep(task), logs, cleanDeep(window));
+  return { uri, mimeType: "text/markdown", text: deps.redact(text) };
+}
+
+/** No task by that identifier is visible (as opposed to a Coder without the task routes). */
+export function missingTask(err: unknown): boolean {
+  return err instanceof TaskNotFoundError || (err instanceof CoderApiError && err.status === 404 && !err.routeNotFound);
+}
+
+/**
+ * The protocol error for a failed call to Coder, worded as tool errors are. Input to fix (a bad argument, a task that
+ * does not exist) is InvalidParams; nothing configured is the request's problem, not an internal error: -32600 with
+ * what to set, where clients would otherwise show a bare -32603; anything else (Coder unreachable, failing) -32603.
+ */
+export function coderProblem(err: unknown, deps: ReadDeps, what: string, args: Record<string, unknown> = {}): McpError {
+  if (err instanceof NotConfiguredError) {
+    return new McpError(ErrorCode.InvalidRequest, `This server is not configured. ${err.message}`);
   }
+  const code = err instanceof InvalidInputError || missingTask(err) ? ErrorCode.InvalidParams : ErrorCode.InternalError;
+  return new McpError(code, deps.redact(errorText(err, { tool: what, args, writes: false })));
 }

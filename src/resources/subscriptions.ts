@@ -1,7 +1,8 @@
 // Subscriptions: while anyone is subscribed, poll Coder (one task list per owner per cycle, plus the log of each
 // subscribed logs URI) and report what changed. With no subscription there is no timer and no request.
 import type { CoderClient } from "../coder/client.js";
-import { isUuid, isValidUser } from "../coder/identifiers.js";
+import { isUuid, isValidUser, refOf } from "../coder/identifiers.js";
+import { logsServed } from "../coder/logs.js";
 import type { Task } from "../coder/schemas.js";
 import { type ParsedUri, parseTaskUri } from "../format/task-uris.js";
 
@@ -113,9 +114,9 @@ export class Subscriptions {
 
   private async logShape(coder: CoderClient, task: Task | undefined): Promise<string> {
     if (!task) return "gone";
-    // Logs of error/unknown tasks cannot be read (409); their status is the news.
-    if (task.status === "error" || task.status === "unknown") return `status:${task.status}`;
-    const logs = await coder.getTaskLogs({ owner: "me", task: task.id });
+    // Where Coder serves no log (error, unknown; any status but active before v2.31.1), the status is the news.
+    if (!(await logsServed(coder, task))) return `status:${task.status}`;
+    const logs = await coder.getTaskLogs(refOf(task));
     const last = logs.logs.at(-1);
     return `${task.status}:${logs.logs.length}:${last?.id}:${last?.content.length}:${logs.snapshot_at ?? ""}`;
   }

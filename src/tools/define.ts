@@ -15,6 +15,7 @@ import type { WaitTiming } from "../coder/wait.js";
 import { errorText } from "../format/error-text.js";
 import type { TaskLink } from "../format/task-uris.js";
 import { cleanDeep, fenceUntrusted } from "../format/untrusted.js";
+import { lenientShape } from "./lenient.js";
 
 export interface ToolContext {
   coder: CoderClient;
@@ -32,6 +33,8 @@ export interface ToolSettings {
   logMaxChars: number;
   /** Polling pace of the waiting tools; Coder CLI's pace when absent. */
   waitTiming?: WaitTiming;
+  /** Send resource_link content too (opt-in: some clients turn links into blocks their model refuses). */
+  resourceLinks?: boolean;
 }
 
 export interface ToolDef<I extends z.ZodRawShape, O extends z.ZodRawShape> {
@@ -45,8 +48,10 @@ export interface ToolDef<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   handler(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<z.infer<z.ZodObject<O>>>;
   /** Names the result's fields that carry agent output (e.g. "Each entry's content"); the text is then fenced. */
   untrusted?: string;
-  /** Resources the result names, sent as resource_link content so that a client can open them. */
+  /** Resources the result names, sent as resource_link content when enabled (the URIs are in the result too). */
   links?(value: z.infer<z.ZodObject<O>>): TaskLink[];
+  /** The tool definition's _meta (e.g. the MCP Apps view its results carry). */
+  _meta?: Record<string, unknown>;
 }
 
 export type AnyTool = ToolDef<z.ZodRawShape, z.ZodRawShape>;
@@ -79,10 +84,12 @@ export function registerTools(
       {
         title: tool.title,
         description: tool.description,
-        // Strict: an unknown argument is an error that names it, never silently dropped.
-        inputSchema: z.strictObject(tool.input),
+        // Strict: an unknown argument is an error that names it, never silently dropped. Lenient only where models
+        // are: null for an optional argument, a number as a numeric string.
+        inputSchema: z.strictObject(lenientShape(tool.input)),
         outputSchema: z.looseObject(tool.output),
         annotations: tool.annotations,
+        _meta: tool._meta,
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         try {
@@ -95,7 +102,12 @@ export function registerTools(
             settings: deps.settings,
           };
           const value = await tool.handler(args, context).finally(progress.flush);
-          return success(cleanDeep(value), tool, deps.redact);
+          // Links are opt-in: some clients turn them into blocks their model refuses.
+          return success(
+            cleanDeep(value),
+            deps.settings.resourceLinks ? tool : { ...tool, links: undefined },
+            deps.redact,
+          );
         } catch (err) {
           const text = errorText(err, { tool: tool.name, args, writes: !tool.annotations.readOnlyHint });
           // No structuredContent on errors: clients validate it against the output schema.

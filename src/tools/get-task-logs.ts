@@ -1,20 +1,20 @@
 import { z } from "zod";
 import { refOf } from "../coder/identifiers.js";
-import { logWindow } from "../format/log-window.js";
-import { taskLink } from "../format/task-uris.js";
+import { LOG_ENTRY_MAX_CHARS } from "../format/log-limits.js";
+import { windowSink } from "../format/log-window.js";
+import { logsUri, taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { taskIdArg } from "./shapes.js";
 
 const LIMIT_DEFAULT = 50;
-const ENTRY_MAX_CHARS = 4000;
 
 export const getTaskLogs = defineTool({
   name: "coder_get_task_logs",
   title: "Read a Coder task's log",
   description:
-    "Read a task's conversation (inputs to its agent and its output), ending with the newest entry. Capped: whole " +
-    "entries from the end, long ones cut in the middle; older/newer count what was left out (page with before_id / " +
-    "after_id). A paused task shows the snapshot taken when it paused.",
+    "Read a task's conversation (inputs to its agent and its output), newest last. Capped: whole entries from the " +
+    "end, long ones cut in the middle; older/newer count the rest (page with before_id/after_id). A paused task " +
+    "shows its snapshot.",
   input: {
     task_id: taskIdArg,
     limit: z.number().int().min(1).max(1000).optional().describe(`Entries at most (default ${LIMIT_DEFAULT}).`),
@@ -38,6 +38,7 @@ export const getTaskLogs = defineTool({
     task_id: z.string(),
     owner: z.string(),
     name: z.string(),
+    uri: z.string().describe("The log's resource URI (coder://tasks/{owner}/{task}/logs)."),
     snapshot: z
       .boolean()
       .describe("True when the task is not running and these are the entries saved when it stopped."),
@@ -61,15 +62,18 @@ export const getTaskLogs = defineTool({
   links: (r) => [taskLink(r, true)],
   async handler({ task_id, limit, type, before_id, after_id }, { coder, signal, settings }) {
     const task = await coder.resolveTask(task_id, { signal });
-    const logs = await coder.getTaskLogs(refOf(task), { signal });
-    const window = logWindow(logs.logs, {
-      limit: limit ?? LIMIT_DEFAULT,
-      type,
-      beforeId: before_id,
-      afterId: after_id,
-      maxChars: settings.logMaxChars,
-      maxEntryChars: Math.min(ENTRY_MAX_CHARS, settings.logMaxChars),
-    });
+    const { window, ...logs } = await coder.readTaskLogs(
+      refOf(task),
+      windowSink({
+        limit: limit ?? LIMIT_DEFAULT,
+        type,
+        beforeId: before_id,
+        afterId: after_id,
+        maxChars: settings.logMaxChars,
+        maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, settings.logMaxChars),
+      }),
+      { signal },
+    );
     const first = window.entries[0]?.id;
     const last = window.entries.at(-1)?.id;
     const more = [
@@ -80,6 +84,7 @@ export const getTaskLogs = defineTool({
       task_id: task.id,
       owner: task.owner_name,
       name: task.name,
+      uri: logsUri(task.owner_name, task.name),
       snapshot: logs.snapshot ?? false,
       snapshot_at: logs.snapshot_at ?? null,
       total: window.total,

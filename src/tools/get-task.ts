@@ -1,20 +1,21 @@
-import { TaskSchema } from "../coder/schemas.js";
 import { taskLink } from "../format/task-uris.js";
+import { BOARD_TOOL_META } from "../resources/ui-meta.js";
 import { defineTool } from "./define.js";
-import { taskIdArg } from "./shapes.js";
+import { detailArg, TaskViewSchema, taskIdArg, taskView } from "./shapes.js";
 
 export const getTask = defineTool({
   name: "coder_get_task",
   title: "Get a Coder task",
   description:
-    "Get one Coder task in full: status, the agent's current state and message, initial prompt, template, " +
-    "workspace and agent details. Read what the agent said with coder_get_task_logs.",
-  input: { task_id: taskIdArg },
-  output: TaskSchema.shape,
-  untrusted: "Its initial_prompt, display_name and current_state.message",
+    "Get one Coder task: status, the agent's state and message, times, and what to do next. Its conversation: " +
+    "coder_get_task_logs.",
+  input: { task_id: taskIdArg, detail: detailArg.optional() },
+  output: TaskViewSchema.shape,
+  untrusted: "Its message and display_name",
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  links: (t) => [taskLink({ owner: t.owner_name, name: t.name, display_name: t.display_name })],
-  async handler({ task_id }, { coder, signal }) {
-    return coder.resolveTask(task_id, { signal });
+  _meta: BOARD_TOOL_META,
+  links: (t) => [taskLink(t)],
+  async handler({ task_id, detail }, { coder, signal }) {
+    return taskView(await coder.resolveTask(task_id, { signal }), detail);
   },
 });

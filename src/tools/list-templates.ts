@@ -34,8 +34,7 @@ export const listTemplates = defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler({ organization }, { coder, signal }) {
-    const q = `has-ai-task:true${organization ? ` organization:${JSON.stringify(organization)}` : ""}`;
-    const found = await coder.listTemplates(q, { signal });
+    const found = await coder.listTemplates({ aiTask: true, organization }, { signal });
     const templates = await Promise.all(
       found.map(async (t) => {
         const presets = await coder.getTemplateVersionPresets(t.active_version_id, { signal });

@@ -1,8 +1,5 @@
-import { TaskStateError } from "../coder/errors.js";
-import { refOf } from "../coder/identifiers.js";
-import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
-import { BuildResultShape, summarizeBuild, summarizeTask, taskIdArg } from "./shapes.js";
+import { buildTool, runBuild } from "./task-build.js";
 
 export const pauseTask = defineTool({
   name: "coder_pause_task",
@@ -10,21 +7,16 @@ export const pauseTask = defineTool({
   description:
     "Pause a task: stop its workspace, keeping the task, its prompt and a snapshot of its log. Returns the stop " +
     "build and the task, which becomes paused when the build ends. Resume with coder_resume_task (Coder v2.31.1+).",
-  input: { task_id: taskIdArg },
-  output: BuildResultShape,
-  untrusted: "The task's message",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  links: ({ task }) => [taskLink(task)],
-  async handler({ task_id }, { coder, signal }) {
-    const task = await coder.resolveTask(task_id, { signal });
-    // Coder itself would queue another, useless stop build.
-    if (task.status === "paused") {
-      throw new TaskStateError(
-        `Task ${task.owner_name}/${task.name} is already paused; resume it with coder_resume_task.`,
-      );
-    }
-    const build = await coder.pauseTask(refOf(task), { signal });
-    const after = await coder.getTask(refOf(task), { signal });
-    return { build: summarizeBuild(build), task: summarizeTask(after) };
-  },
+  ...buildTool,
+  handler: ({ task_id }, ctx) =>
+    runBuild(
+      ctx,
+      task_id,
+      // Coder itself would queue another, useless stop build.
+      (task) =>
+        task.status === "paused"
+          ? `Task ${task.owner_name}/${task.name} is already paused; resume it with coder_resume_task.`
+          : undefined,
+      (ref, opts) => ctx.coder.pauseTask(ref, opts),
+    ),
 });

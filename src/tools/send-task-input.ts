@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { TaskStateError } from "../coder/errors.js";
 import { refOf } from "../coder/identifiers.js";
+import { pausedAdvice } from "../format/error-text.js";
 import { taskLink } from "../format/task-uris.js";
 import { defineTool } from "./define.js";
 import { BuildSummarySchema, inputArg, summarizeBuild, summarizeTask, TaskSummarySchema, taskIdArg } from "./shapes.js";
+import { TaskStateError } from "./task-state-error.js";
 import { timeoutArg, WAIT_DEFAULT_SECONDS, WaitOutcomeSchema, waitAfterWrite, waitWithProgress } from "./waiting.js";
 
 const STARTING = new Set(["pending", "initializing"]);
@@ -42,10 +43,13 @@ export const sendTaskInput = defineTool({
     let resumed: ReturnType<typeof summarizeBuild> | undefined;
     if (task.status === "paused") {
       if (!resume) {
-        throw new TaskStateError(
-          `Task ${label} is paused: resume it with coder_resume_task, or call again with resume: true to resume it, wait until it is idle, then send.`,
-        );
+        const canResume = await coder.has("pauseResume", { signal });
+        const orRetry = canResume
+          ? ", or call again with resume: true to resume it, wait until it is idle, then send"
+          : "";
+        throw new TaskStateError(`Task ${label} is paused: ${pausedAdvice(task, canResume)}${orRetry}.`);
       }
+      // Before v2.31.1 this is refused, naming the version that brings resume, before anything is sent.
       resumed = summarizeBuild(await coder.resumeTask(ref, { signal }));
     }
     const busy = STARTING.has(task.status) || task.current_state?.state === "working";

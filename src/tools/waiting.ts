@@ -1,8 +1,10 @@
 // Waiting as the tools offer it: the shared arguments, the shape of a wait's outcome, and progress while polling.
 import { z } from "zod";
+import { describeFailure } from "../coder/errors.js";
 import type { TaskRef } from "../coder/identifiers.js";
 import type { Task } from "../coder/schemas.js";
 import { WAIT_CONDITIONS, type WaitCondition, waitForTask } from "../coder/wait.js";
+import { waitNote } from "../format/error-text.js";
 import type { ToolContext } from "./define.js";
 
 export const WAIT_DEFAULT_SECONDS = 45;
@@ -52,7 +54,7 @@ export async function waitWithProgress(
       condition: request.until,
       outcome: result.outcome,
       waited_seconds: Math.round(result.waitedMs / 100) / 10,
-      note: result.note,
+      note: waitNote(request.until, result),
     },
   };
 }
@@ -76,13 +78,12 @@ export async function waitAfterWrite(
     return await waitWithProgress(ctx, ref, request);
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    const why = err instanceof Error ? err.message : String(err);
     return {
       wait: {
         condition: request.until,
         outcome: "stopped",
         waited_seconds: 0,
-        note: `${done}, but waiting failed (${why}). Do not repeat it: check with coder_get_task or coder_wait_for_task.`,
+        note: `${done}, but waiting failed (${describeFailure(err)}). Do not repeat it: check with coder_get_task or coder_wait_for_task.`,
       },
     };
   }

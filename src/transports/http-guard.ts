@@ -26,8 +26,10 @@ export function urlHost(host: string): string {
  * without it on port 80, as browsers send it). Undefined for a wildcard bind: the server does not know the names it
  * is reached by, so any Host is taken and the bearer token, required off loopback, is the protection.
  */
-export function allowedHostHeaders(host: string, port: number): Set<string> | undefined {
-  if (isWildcardHost(host)) return undefined;
+export function allowedHostHeaders(host: string, port: number, extra: string[] = []): Set<string> | undefined {
+  // Behind a balancer the Host is the balancer's name: the operator lists it (--allowed-hosts), exactly as sent.
+  const listed = extra.map((h) => h.trim().toLowerCase()).filter(Boolean);
+  if (isWildcardHost(host)) return listed.length > 0 ? new Set(listed) : undefined;
   const names = new Set([urlHost(host), "localhost"]);
   // localhost may resolve to either loopback address; a client that used the name may send either.
   if (host.toLowerCase() === "localhost") for (const n of ["127.0.0.1", "[::1]"]) names.add(n);
@@ -36,6 +38,7 @@ export function allowedHostHeaders(host: string, port: number): Set<string> | un
     values.add(`${name}:${port}`);
     if (port === 80) values.add(name);
   }
+  for (const h of listed) values.add(h);
   return values;
 }
 
@@ -47,6 +50,7 @@ export function allowedHostHeaders(host: string, port: number): Set<string> | un
 export function rebindingProblem(
   headers: IncomingHttpHeaders,
   allowedHosts: Set<string> | undefined,
+  allowedOrigins: ReadonlySet<string> = new Set(),
 ): string | undefined {
   const host = headers.host?.toLowerCase();
   if (!host) return "Forbidden: the request has no Host header.";
@@ -60,12 +64,28 @@ export function rebindingProblem(
     const url = new URL(origin);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("scheme");
     originHost = url.host.toLowerCase();
+    // A web client served from another origin the operator named (--allowed-origins).
+    if (allowedOrigins.has(url.origin.toLowerCase())) return undefined;
   } catch {
     return "Forbidden: Origin header not allowed (DNS-rebinding protection).";
   }
   // Without a list (wildcard bind), a browser's request must at least be same-origin.
   const ok = allowedHosts ? allowedHosts.has(originHost) : originHost === host.replace(/:80$/, "");
   return ok ? undefined : "Forbidden: Origin header not allowed (DNS-rebinding protection).";
+}
+
+/** Origins as --allowed-origins gives them, normalized as an Origin header is compared, or the first value that is not an http(s) origin. */
+export function parseOrigins(values: string[]): Set<string> | string {
+  const origins = new Set<string>();
+  for (const value of values) {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {}
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin === "null") return value;
+    origins.add(url.origin.toLowerCase());
+  }
+  return origins;
 }
 
 /** Whether two secrets are equal, in time that depends on neither: digests have equal lengths. */

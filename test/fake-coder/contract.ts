@@ -68,6 +68,9 @@ function withWireNotes(definitions: Record<string, Schema>): Record<string, Sche
   defs["codersdk.Preset"] = pascalCase(definition(defs, "codersdk.Preset"));
   defs["codersdk.PresetParameter"] = pascalCase(definition(defs, "codersdk.PresetParameter"));
   properties(definition(defs, "codersdk.Preset")).DesiredPrebuildInstances = { type: ["integer", "null"] };
+  // "codersdk.TaskState": v2.28 to v2.31.x send an agent's failure as "failure", as the app status has it.
+  const state = definition(defs, "codersdk.TaskState");
+  state.enum = [...(state.enum as string[]), "failure"];
   // "nullable": these Task fields are null when unknown.
   const task = properties(definition(defs, "codersdk.Task"));
   for (const key of ["current_state", "workspace_agent_lifecycle", "workspace_agent_health"]) {

@@ -1,14 +1,12 @@
-// FakeCoder: the simulated Coder deployment of src/demo/simulator, as the tests use it: every request recorded,
-// and every body it sends checked against the contract (Ajv, a dev dependency, so here and not in src/).
+// FakeCoder: the simulated Coder deployment of src/demo/simulator, as the tests use it, wrapped by its middleware:
+// every request recorded, faults injected on demand, and every body it sends checked against the contract (Ajv, a
+// dev dependency, so here and not in src/).
 import {
   CoderSimulator,
-  type Fault,
-  type FaultMatch,
   type Features,
   type NewTask,
   type NewTemplate,
   type RecordedRequest,
-  type RouteAnswer,
   type SimulatorOptions,
   type StateReport,
   type StoredTask,
@@ -18,11 +16,11 @@ import {
   type Template,
   type User,
 } from "../../src/demo/simulator/index.js";
-import { type Contract, loadContract } from "./contract.js";
+import { loadContract } from "./contract.js";
+import type { Fault, FaultMatch } from "./faults.js";
+import { Watch } from "./watch.js";
 
 export type {
-  Fault,
-  FaultMatch,
   NewTask,
   NewTemplate,
   RecordedRequest,
@@ -33,9 +31,10 @@ export type {
 export { type Features, featuresOf, parseVersion } from "../../src/demo/simulator/index.js";
 export type * from "../../src/demo/simulator/types.js";
 export { type Contract, loadContract, SPEC_URL } from "./contract.js";
+export type { Fault, FaultMatch } from "./faults.js";
 
 /** The simulator's options; the token defaults to a fixed one, so that failures read the same every run. */
-export type FakeCoderOptions = Omit<SimulatorOptions, "hooks" | "unref">;
+export type FakeCoderOptions = Omit<SimulatorOptions, "middleware" | "unref">;
 
 const DEFAULT_TOKEN = "AbCdEf1234-s3cr3tSecretValue01234";
 
@@ -54,36 +53,34 @@ export class FakeCoder {
 
   private constructor(
     private readonly sim: CoderSimulator,
-    /** Every request received, in order. */
-    readonly requests: RecordedRequest[],
-    /** Bodies that break the contract, and failures of the simulator itself: a test expects none. */
-    readonly violations: string[],
+    private readonly watch: Watch,
   ) {}
 
   static async start(opts: FakeCoderOptions = {}): Promise<FakeCoder> {
-    const contract = loadContract();
-    const requests: RecordedRequest[] = [];
-    const violations: string[] = [];
-    let recordInto: FakeCoder | undefined;
+    const watch = new Watch(loadContract());
+    let fake: FakeCoder | undefined;
     const sim = await CoderSimulator.start({
       ...opts,
       token: opts.token ?? DEFAULT_TOKEN,
-      hooks: {
-        onRequest: (request) => {
-          requests.push(request);
-          recordInto?.notify(request);
-        },
-        onResponse: (request, answer) => {
-          const problem = check(contract, answer);
-          if (problem) violations.push(`${request.method} ${request.path} -> ${answer.status}: ${problem}`);
-        },
-        onError: (message) => violations.push(message),
+      // The watch records the request before its first await; then the waiters hear of it.
+      middleware: (request, exchange, next) => {
+        const done = watch.middleware(request, exchange, next);
+        fake?.notify(request);
+        return done;
       },
     });
-    recordInto = new FakeCoder(sim, requests, violations);
-    return recordInto;
+    fake = new FakeCoder(sim, watch);
+    return fake;
   }
 
+  /** Every request received, in order. */
+  get requests(): RecordedRequest[] {
+    return this.watch.requests;
+  }
+  /** Bodies that break the contract, and failures of the simulator itself: a test expects none. */
+  get violations(): string[] {
+    return this.watch.violations;
+  }
   get url(): string {
     return this.sim.url;
   }
@@ -99,9 +96,9 @@ export class FakeCoder {
   get features(): Features {
     return this.sim.features;
   }
-  /** TCP connections accepted so far. */
+  /** TCP connections that carried a request so far. */
   get connections(): number {
-    return this.sim.connections;
+    return this.watch.connections;
   }
 
   addUser(u: { username: string; name?: string; email?: string }): User {
@@ -142,7 +139,9 @@ export class FakeCoder {
 
   /** The inputs the task received through POST .../send, in order. */
   sentInputs(idOrName: string): string[] {
-    return this.sim.sentInputs(idOrName);
+    const task = this.sim.getTask(idOrName);
+    if (!task) throw new Error(`no task ${idOrName}`);
+    return task.sentInputs;
   }
 
   /** A second valid session token, signed in as `username` (`me` and `owner:me` then mean that user). */
@@ -151,7 +150,7 @@ export class FakeCoder {
   }
 
   injectFault(match: FaultMatch, fault: Fault): void {
-    this.sim.injectFault(match, fault);
+    this.watch.faults.add(match, fault);
   }
 
   /**
@@ -195,6 +194,7 @@ export class FakeCoder {
    */
   async close(): Promise<void> {
     for (const waiter of this.waiters) waiter.reject("before it closed");
+    this.watch.faults.close();
     await this.sim.close();
     if (this.violations.length > 0) {
       throw new Error(
@@ -202,11 +202,4 @@ export class FakeCoder {
       );
     }
   }
-}
-
-/** Success bodies against the operation's schema, error bodies against codersdk.Response. */
-function check(contract: Contract, { operation, status, body }: RouteAnswer): string | undefined {
-  if (status >= 400) return contract.checkError(body);
-  if (body !== undefined) return contract.checkSuccess(operation ?? "", body);
-  return undefined;
 }

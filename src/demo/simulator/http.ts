@@ -49,7 +49,8 @@ export type GoFields = Record<string, "string" | "uuid.UUID">;
 
 /**
  * httpapi.Read's json.Decoder into a Go struct: null or absent fields stay unset (undefined here), unknown
- * fields are ignored, keys match case-insensitively, and type mismatches are 400 "Request body must be valid JSON.".
+ * fields are ignored, keys match case-insensitively, and type mismatches are 400 "Request body must be valid JSON.",
+ * as is a uuid.UUID field whose string is not a UUID (the error of its UnmarshalText).
  */
 export function readBody(
   body: string,
@@ -79,6 +80,7 @@ export function readBody(
         `json: cannot unmarshal ${goKind(v)} into Go struct field ${goType}.${field} of type ${fieldType}`,
       );
     }
+    if (fieldType === "uuid.UUID" && !isUuid(v)) return invalid(uuidError(v));
     value[field] = v;
   }
   return { value };

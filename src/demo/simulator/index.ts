@@ -1,22 +1,20 @@
 // CoderSimulator: a real HTTP server on 127.0.0.1 that behaves like a Coder deployment's Tasks API, following the
-// contract in shared/coder-api (tasks-openapi.json with its wire notes, and BEHAVIOR.md). The tests' fake Coder
-// (test/fake-coder) and `--demo` both run it.
+// contract in shared/coder-api (tasks-openapi.json with its wire notes, and BEHAVIOR.md). `--demo` runs it; the
+// tests' fake Coder (test/fake-coder) wraps it through its middleware to record, check and inject faults.
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { newToken } from "./auth.js";
-import { type Fault, type FaultMatch, Faults } from "./faults.js";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.js";
 import type { TaskRecord, UserRecord } from "./model.js";
-import { Router, type SimulatorHooks, type TasksApi } from "./router.js";
+import { type Middleware, Router, type TasksApi } from "./router.js";
 import { taskJson, templateJson, userJson } from "./serialize.js";
 import { type StateReport, Store } from "./store.js";
 import type { Task, TaskLogEntry, TaskLogType, TaskStatus, Template, User } from "./types.js";
 import { type Features, featuresOf } from "./version.js";
 
-export type { Fault, FaultMatch } from "./faults.js";
 export { type AgentScript, type LifecycleOptions, PLAIN_AGENT } from "./lifecycle.js";
-export type { RecordedRequest, RouteAnswer, SimulatorHooks, TasksApi } from "./router.js";
+export type { Middleware, RecordedRequest, RouteAnswer, TasksApi } from "./router.js";
 export type { StateReport } from "./store.js";
 export type * from "./types.js";
 export { type Features, featuresOf, parseVersion } from "./version.js";
@@ -43,7 +41,7 @@ export interface SimulatorOptions {
   pathPrefix?: string;
   /** Let the process exit while the server listens (for a simulator inside a process that ends on its own). */
   unref?: boolean;
-  hooks?: SimulatorHooks;
+  middleware?: Middleware;
 }
 
 export interface NewTemplate {
@@ -95,14 +93,10 @@ export class CoderSimulator {
   readonly token: string;
   readonly me: User;
   readonly features: Features;
-  /** TCP connections accepted so far. */
-  connections = 0;
   private readonly store: Store;
   private readonly lifecycle: Lifecycle | undefined;
-  private readonly faults = new Faults();
   private readonly sessions = new Map<string, UserRecord>();
   private readonly sockets = new Set<Socket>();
-  private readonly closing = new AbortController();
   private readonly meRecord: UserRecord;
 
   private constructor(
@@ -124,7 +118,6 @@ export class CoderSimulator {
     ]);
     this.me = userJson(this.store, this.meRecord);
     this.sessions.set(this.token, this.meRecord);
-    const hooks = opts.hooks ?? {};
     const router = new Router({
       store: this.store,
       sessions: this.sessions,
@@ -132,23 +125,18 @@ export class CoderSimulator {
       deployment: { url: this.url, version, deploymentId: randomUUID() },
       pathPrefix,
       tasksApi: opts.tasksApi ?? (this.features.stableApi ? "v2" : "experimental-only"),
-      faults: this.faults,
-      hooks,
-      signal: this.closing.signal,
+      middleware: opts.middleware,
       lifecycle: this.lifecycle,
     });
     if (opts.unref) server.unref();
     server.on("connection", (socket: Socket) => {
-      this.connections += 1;
       this.sockets.add(socket);
       if (opts.unref) socket.unref();
       socket.on("close", () => this.sockets.delete(socket));
     });
     server.on("request", (req, res) => {
-      router.handle(req, res).catch((err: Error) => {
-        hooks.onError?.(`${req.method} ${req.url}: the simulator failed: ${err.stack ?? err.message}`);
-        res.destroy();
-      });
+      // A failure past the routes' own (which answer 500) leaves nothing sensible to answer.
+      router.handle(req, res).catch(() => res.destroy());
     });
   }
 
@@ -260,13 +248,6 @@ export class CoderSimulator {
     this.store.setLogs(this.liveTask(idOrName), entries);
   }
 
-  /** The inputs the task received through POST .../send, in order. */
-  sentInputs(idOrName: string): string[] {
-    const task = this.findTask(idOrName);
-    if (!task) throw new Error(`no task ${idOrName}`);
-    return [...task.sentInputs];
-  }
-
   /**
    * A new session token that signs in as `username`: `/users/me`, `me` in paths and `owner:me` resolve to that
    * user. `me` keeps its own token.
@@ -285,13 +266,8 @@ export class CoderSimulator {
     this.lifecycle.answerLater(this.liveTask(idOrName), answer, afterMs);
   }
 
-  injectFault(match: FaultMatch, fault: Fault): void {
-    this.faults.add(match, fault);
-  }
-
-  /** Stops listening, destroys open sockets, ends injected delays and clears the lifecycle's timers. */
+  /** Stops listening, destroys open sockets and clears the lifecycle's timers. */
   async close(): Promise<void> {
-    this.closing.abort();
     this.lifecycle?.close();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();

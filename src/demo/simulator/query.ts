@@ -110,7 +110,7 @@ class Parser {
   finish(): ValidationError[] {
     for (const key of this.terms.keys()) {
       if (!this.read.has(key)) {
-        this.errors.push({ field: key, detail: `Query param ${goQuote(key)} is not a valid query param` });
+        this.errors.push({ field: key, detail: `${goQuote(key)} is not a valid query param` });
       }
     }
     return this.errors;

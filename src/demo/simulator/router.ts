@@ -1,9 +1,7 @@
-// From a Node request to a reply: the request hook, injected faults, the path prefix, routing, auth, and the
-// response hook (where the tests check every body against the contract) before it is sent.
+// From a Node request to a reply: the request read whole, the middleware (where the tests record requests, inject
+// faults and check answers), the path prefix, routing and auth.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
 import { authenticate, type Sessions } from "./auth.js";
-import type { Fault, Faults } from "./faults.js";
 import { decodeLeniently, fail, goJson, pathSegments, type Reply, routeNotFound } from "./http.js";
 import type { Lifecycle } from "./lifecycle.js";
 import type { UserRecord } from "./model.js";
@@ -27,24 +25,27 @@ export interface RecordedRequest {
   body: string;
 }
 
-/** What a route answered, as the response hook sees it before it is sent. */
+/** What the simulator answered. */
 export interface RouteAnswer {
   /** The operation in the contract, e.g. "GET /api/v2/tasks/{user}/{task}"; undefined when no route matched. */
   operation: string | undefined;
   status: number;
   /** The JSON body; undefined when the answer has none. */
   body: unknown;
+  /** A bug in the simulator: the route's handler threw this (the answer is a 500). */
+  failure?: string;
 }
 
-/** Where a caller (the tests) can watch the simulator work. */
-export interface SimulatorHooks {
-  /** Every request as it arrives; its `body` is filled in once read, before it is answered. */
-  onRequest?(request: RecordedRequest): void;
-  /** Every answer a route gives (not injected faults), before it is sent. */
-  onResponse?(request: RecordedRequest, answer: RouteAnswer): void;
-  /** A bug in the simulator: a handler threw (the client got a 500) or a request failed. */
-  onError?(message: string): void;
-}
+/**
+ * The one extension point: it stands around every request, read whole. It may watch it, answer it itself through
+ * `res` (or drop it), or pass it on: `next()` answers through the routes and resolves to what was sent (undefined when
+ * the client was gone).
+ */
+export type Middleware = (
+  request: RecordedRequest,
+  exchange: { req: IncomingMessage; res: ServerResponse },
+  next: () => Promise<RouteAnswer | undefined>,
+) => Promise<void>;
 
 export interface RouterOptions {
   store: Store;
@@ -55,10 +56,7 @@ export interface RouterOptions {
   deployment: Deployment;
   pathPrefix: string;
   tasksApi: TasksApi;
-  faults: Faults;
-  hooks: SimulatorHooks;
-  /** Aborted when the simulator closes, to end injected delays. */
-  signal: AbortSignal;
+  middleware: Middleware | undefined;
   lifecycle: Lifecycle | undefined;
 }
 
@@ -97,29 +95,33 @@ export class Router {
       ),
       body: "",
     };
-    this.o.hooks.onRequest?.(recorded);
     recorded.body = await readAll(req);
-
-    const fault = this.o.faults.take(recorded.method, recorded.path);
-    if (fault && "status" in fault) return sendFault(res, fault);
-    if (fault?.kind === "reset") {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === "delay" && !(await delay(fault.ms, this.o.signal))) return;
-
-    const { reply, operation } = this.answer(recorded, rawPath, query);
-    this.o.hooks.onResponse?.(recorded, { operation, status: reply.status, body: reply.body });
-    if (res.destroyed) return;
-    res.setHeader("X-Coder-Build-Version", this.o.deployment.version);
-    if (reply.body === undefined) {
-      res.writeHead(reply.status).end();
-    } else {
-      res.writeHead(reply.status, { "Content-Type": "application/json; charset=utf-8" }).end(goJson(reply.body));
-    }
+    const next = async () => this.send(res, this.answer(recorded, rawPath, query));
+    if (this.o.middleware) await this.o.middleware(recorded, { req, res }, next);
+    else await next();
   }
 
-  private answer(req: RecordedRequest, rawPath: string, query: URLSearchParams): { reply: Reply; operation?: string } {
+  private send(res: ServerResponse, answer: RouteAnswer): RouteAnswer | undefined {
+    if (res.destroyed) return undefined;
+    res.setHeader("X-Coder-Build-Version", this.o.deployment.version);
+    if (answer.body === undefined) {
+      res.writeHead(answer.status).end();
+    } else {
+      res.writeHead(answer.status, { "Content-Type": "application/json; charset=utf-8" }).end(goJson(answer.body));
+    }
+    return answer;
+  }
+
+  private answer(req: RecordedRequest, rawPath: string, query: URLSearchParams): RouteAnswer {
+    const { reply, operation, failure } = this.route(req, rawPath, query);
+    return { operation, status: reply.status, body: reply.body, ...(failure ? { failure } : {}) };
+  }
+
+  private route(
+    req: RecordedRequest,
+    rawPath: string,
+    query: URLSearchParams,
+  ): { reply: Reply; operation?: string; failure?: string } {
     const { pathPrefix } = this.o;
     if (rawPath !== pathPrefix && !rawPath.startsWith(`${pathPrefix}/`)) return { reply: routeNotFound() };
     const segments = pathSegments(rawPath.slice(pathPrefix.length) || "/");
@@ -141,8 +143,8 @@ export class Router {
       return { reply: handler(call), operation };
     } catch (err) {
       // A bug in the simulator, not a client error: answer as Coder does for internal errors, and make it visible.
-      this.o.hooks.onError?.(`${operation}: the simulator threw ${(err as Error).stack ?? String(err)}`);
-      return { reply: fail(500, "An internal server error occurred.", (err as Error).message) };
+      const failure = `${operation}: the simulator threw ${(err as Error).stack ?? String(err)}`;
+      return { reply: fail(500, "An internal server error occurred.", (err as Error).message), operation, failure };
     }
   }
 
@@ -169,23 +171,4 @@ async function readAll(req: IncomingMessage): Promise<string> {
     // The client went away mid-body; what arrived is what was received.
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-/** False when the simulator closed during the delay. */
-async function delay(ms: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A raw answer, as a proxy in front of Coder would give it: no codersdk.Response, no Coder header. */
-function sendFault(res: ServerResponse, fault: Extract<Fault, { status: number }>): void {
-  res.writeHead(fault.status, {
-    ...(fault.contentType ? { "Content-Type": fault.contentType } : {}),
-    ...fault.headers,
-  });
-  res.end(fault.body ?? "");
 }

@@ -33,7 +33,7 @@ export function taskJson(store: Store, task: TaskRecord): Task {
     workspace_app_id: task.appHealth === null ? null : task.appId,
     initial_prompt: task.prompt,
     status,
-    current_state: deriveCurrentState(task, status),
+    current_state: deriveCurrentState(task, status, store.features),
     created_at: task.createdAt,
     updated_at: task.updatedAt,
   };

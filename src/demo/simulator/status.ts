@@ -10,6 +10,7 @@ import type {
   WorkspaceStatus,
   WorkspaceTransition,
 } from "./types.js";
+import type { Features } from "./version.js";
 
 export const TASK_STATUSES: readonly TaskStatus[] = ["pending", "initializing", "active", "paused", "unknown", "error"];
 
@@ -80,16 +81,18 @@ export const SHAPES: Record<TaskStatus, Shape> = {
 };
 
 /**
- * deriveTaskCurrentState: the agent's latest report, unless it predates the latest start build;
- * while initializing without one, a synthesized "working" entry saying what is being waited for.
+ * deriveTaskCurrentState: the agent's latest report, unless it predates the latest start build (its state copied
+ * as it is before v2.32, where a failure is "failure"); while initializing without one, from v2.29 a synthesized
+ * "working" entry saying what is being waited for.
  */
-export function deriveCurrentState(task: TaskRecord, status: TaskStatus): TaskStateEntry | null {
+export function deriveCurrentState(task: TaskRecord, status: TaskStatus, features: Features): TaskStateEntry | null {
   const build = task.builds.at(-1);
   const report = task.appStatus;
   if (report && (build?.transition !== "start" || report.createdAt > build.createdAt)) {
-    return { timestamp: report.createdAt, state: report.state, message: report.message, uri: report.uri };
+    const state = report.state === "failed" && !features.failedState ? "failure" : report.state;
+    return { timestamp: report.createdAt, state, message: report.message, uri: report.uri };
   }
-  if (status !== "initializing" || !build) return null;
+  if (status !== "initializing" || !build || !features.initializingState) return null;
   return { timestamp: build.createdAt, state: "working", message: initializingMessage(task, build), uri: "" };
 }
 

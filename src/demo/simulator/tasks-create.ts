@@ -1,9 +1,8 @@
 // POST /api/v2/tasks/{user}: tasksCreate, with the checks of createWorkspace that a task can run into.
-import { fail, isUuid, NIL_UUID, ok, type Reply, readBody } from "./http.js";
+import { fail, NIL_UUID, ok, type Reply, readBody } from "./http.js";
 import { generateTaskName, nameProblem } from "./names.js";
 import { type Call, isReply, resolveUser } from "./route.js";
 import { taskJson } from "./serialize.js";
-import type { ValidationError } from "./types.js";
 
 const FIELDS = {
   template_version_id: "uuid.UUID",
@@ -20,10 +19,9 @@ export function createTask(call: Call): Reply {
   if ("error" in body) return body.error;
   const req = body.value;
 
-  const invalid = requestValidations(req.template_version_id, req.template_version_preset_id);
-  if (invalid.length) return fail(400, "Validation failed.", undefined, invalid);
-  const version = call.store.versions.get((req.template_version_id ?? "").toLowerCase());
-  // Deliberately 400, not 404: the ID is an input error.
+  // CreateTaskRequest has no validation tags: a missing ID is the nil UUID, which no version has. Deliberately 400,
+  // not 404: the ID is an input error.
+  const version = call.store.versions.get((req.template_version_id ?? NIL_UUID).toLowerCase());
   if (!version) return fail(400, "Template version not found or you do not have access to this resource");
   if (!version.aiTask) return fail(400, 'Template does not have a valid "coder_ai_task" resource.');
 
@@ -81,20 +79,4 @@ export function createTask(call: Call): Reply {
   const [build] = task.builds;
   if (build) call.lifecycle?.created(task, build);
   return ok(taskJson(call.store, task), 201);
-}
-
-/** The struct validation of httpapi.Read: template_version_id is a required UUID, the preset ID a UUID if given. */
-function requestValidations(versionId: string | undefined, presetId: string | undefined): ValidationError[] {
-  const errors: ValidationError[] = [];
-  const problem = (field: string, tag: string, value: string) => ({
-    field,
-    detail: `Validation failed for tag ${JSON.stringify(tag)} with value: ${JSON.stringify(value)}`,
-  });
-  if (versionId === undefined || versionId === NIL_UUID) {
-    errors.push(problem("template_version_id", "required", NIL_UUID));
-  } else if (!isUuid(versionId)) {
-    errors.push(problem("template_version_id", "uuid", versionId));
-  }
-  if (presetId !== undefined && !isUuid(presetId)) errors.push(problem("template_version_preset_id", "uuid", presetId));
-  return errors;
 }

@@ -49,11 +49,8 @@ function withTask(handler: TaskHandler): (call: Call) => Reply {
 
 function listTasks(call: Call): Reply {
   const parsed = parseTasksQuery(call.query.get("q") ?? "", call.store, call.actor);
-  if ("errors" in parsed) {
-    // BEHAVIOR.md: task query errors are reported on the field "q".
-    const validations = parsed.errors.map((e) => ({ field: "q", detail: e.detail }));
-    return fail(400, "Invalid task search query.", undefined, validations);
-  }
+  // Grammar errors are on the field "q"; a bad owner or organization, or an unknown key, on that key.
+  if ("errors" in parsed) return fail(400, "Invalid task search query.", undefined, parsed.errors);
   const { ownerId, organizationId, status } = parsed.filter;
   if (status !== undefined && !TASK_STATUSES.includes(status as TaskStatus)) {
     // The parser passes any status on; Postgres' enum cast then fails (BEHAVIOR.md: expect a 500).
@@ -117,7 +114,7 @@ function send(call: Call, task: TaskRecord): Reply {
   const refusal = taskAppRefusal(status, call.store.features);
   if (refusal) return refusal;
   // AgentAPI only takes a message when its status is "stable"; a working agent is "running" (502 before v2.32).
-  if (deriveCurrentState(task, status)?.state === "working") {
+  if (deriveCurrentState(task, status, call.store.features)?.state === "working") {
     return fail(
       call.store.features.busyConflict ? 409 : 502,
       "Task app is not ready to accept input.",
@@ -136,7 +133,7 @@ function send(call: Call, task: TaskRecord): Reply {
  */
 function taskAppRefusal(status: TaskStatus, features: Features): Reply | undefined {
   if (status === "active") return undefined;
-  if (!features.startingConflict) return mustBeActive(status);
+  if (!features.startingConflict) return mustBeActive(status, features);
   switch (status) {
     case "pending":
     case "initializing":
@@ -148,14 +145,15 @@ function taskAppRefusal(status: TaskStatus, features: Features): Reply | undefin
     case "paused":
       return fail(409, "Task is paused.", "Resume the task to send messages.");
     default:
-      return mustBeActive(status);
+      return mustBeActive(status, features);
   }
 }
 
-function mustBeActive(status: TaskStatus): Reply {
+/** The 400 for a task that is not active; before v2.31.1 it is worded "Task status must be active.". */
+function mustBeActive(status: TaskStatus, features: Features): Reply {
   return fail(
     400,
-    "Task must be active.",
+    features.startingConflict ? "Task must be active." : "Task status must be active.",
     `Task status is "${status}", it must be "active" to interact with the task.`,
   );
 }
@@ -164,7 +162,7 @@ function logs(call: Call, task: TaskRecord): Reply {
   const status = deriveStatus(task);
   if (status === "active") return ok({ logs: task.logs } satisfies TaskLogsResponse);
   // Before v2.31.1 (no snapshots, PR #21771) logs came from the task app only, which needs an active task.
-  if (!call.store.features.logSnapshots) return mustBeActive(status);
+  if (!call.store.features.logSnapshots) return mustBeActive(status, call.store.features);
   if (status === "error" || status === "unknown") {
     return fail(409, "Cannot fetch logs for task in current state.", `Task status is "${status}".`);
   }

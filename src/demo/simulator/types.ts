@@ -1,7 +1,10 @@
 // The JSON shapes the simulator sends, as codersdk (Go) serializes them. Optional fields are Go `omitempty` ones.
 
 export type TaskStatus = "pending" | "initializing" | "active" | "paused" | "unknown" | "error";
+/** What an agent reports; served as current_state.state (WireTaskState). */
 export type TaskState = "working" | "idle" | "complete" | "failed";
+/** Before v2.32 the app status is copied as it is: a failure is "failure" (wire note "codersdk.TaskState"). */
+export type WireTaskState = TaskState | "failure";
 export type TaskLogType = "input" | "output";
 export type WorkspaceStatus =
   | "pending"
@@ -30,7 +33,7 @@ export type AppHealth = "disabled" | "initializing" | "healthy" | "unhealthy";
 
 export interface TaskStateEntry {
   timestamp: string;
-  state: TaskState;
+  state: WireTaskState;
   message: string;
   uri: string;
 }

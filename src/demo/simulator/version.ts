@@ -1,4 +1,6 @@
-// What each Coder version's Tasks API can do (BEHAVIOR.md, Versions), from the version buildinfo reports.
+// What each Coder version's Tasks API does (BEHAVIOR.md, Versions and Differences by version), from the version
+// buildinfo reports. v2.26 and v2.27 serve another Tasks API, which is not simulated: a client is expected to read
+// their version and refuse them, so they serve the v2.28 routes.
 
 /** The differences between the Coder versions that have Tasks; true means "as the newest version". */
 export interface Features {
@@ -6,14 +8,21 @@ export interface Features {
   stableApi: boolean;
   /** v2.29.0 (PR #20647): display_name, PATCH .../input and `{task}` by name. */
   taskNames: boolean;
+  /** v2.29.0: a "working" current_state synthesised while the task initializes (v2.28 sends null). */
+  initializingState: boolean;
   /** v2.31.1 (PR #21771): POST .../pause and .../resume. */
   pauseResume: boolean;
   /** v2.31.1 (PR #21771): logs of a paused, pending or initializing task come from a stored snapshot. */
   logSnapshots: boolean;
-  /** v2.31.1 (PR #21887): 409 instead of 400 for a pending, initializing or paused task. */
+  /**
+   * v2.31.1 (PR #21887): 409 instead of 400 for a pending, initializing or paused task, and the 400 that error and
+   * unknown still get says "Task must be active." instead of "Task status must be active.".
+   */
   startingConflict: boolean;
   /** v2.32.0 (PR #23424): 409 instead of 502 when the agent is busy. */
   busyConflict: boolean;
+  /** v2.32.0: the agent's "failure" reported as current_state.state "failed" (before, copied as it is). */
+  failedState: boolean;
 }
 
 type Triple = readonly [number, number, number];
@@ -44,9 +53,11 @@ export function featuresOf(version: string): Features {
   return {
     stableApi: since([2, 29, 0]),
     taskNames: since([2, 29, 0]),
+    initializingState: since([2, 29, 0]),
     pauseResume: since([2, 31, 1]),
     logSnapshots: since([2, 31, 1]),
     startingConflict: since([2, 31, 1]),
     busyConflict: since([2, 32, 0]),
+    failedState: since([2, 32, 0]),
   };
 }
