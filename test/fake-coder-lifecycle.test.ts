@@ -1,10 +1,10 @@
 // The fake's opt-in lifecycle (tasks that move on by themselves, as BEHAVIOR.md describes each step) and a task
 // with a huge log. The lifecycle is stepped by hand ("manual"), reading the task after each step, so that every
-// state is seen however busy the machine; only "nothing moves after close" runs on timers, and sleeps.
+// state is seen however busy the machine; only "nothing moves after close" runs on timers, checked once a second
+// fake with the same timers has moved all the way.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
-import { call } from "./fake-coder/client.js";
+import { call, pollUntil } from "./fake-coder/client.js";
 import { FakeCoder, type Task, type TaskLogEntry, type WorkspaceBuild } from "./fake-coder/index.js";
 
 const TASK = "/api/v2/tasks/me/worker";
@@ -142,7 +142,17 @@ describe("the lifecycle", () => {
     await call(other, "POST", "/api/v2/tasks/me", { body: { input: "x", template_version_id: id, name: "t" } });
     const last = other.getTask("t")?.updated_at;
     await other.close();
-    await sleep(60);
+    // A witness with the same step, started after the close, goes all the way to idle: `other` had that time too.
+    const witness = await FakeCoder.start({ lifecycle: { stepMs: 10 } });
+    try {
+      const version = witness.addTemplate({ name: "claude-code" }).activeVersionId;
+      await call(witness, "POST", "/api/v2/tasks/me", {
+        body: { input: "x", template_version_id: version, name: "t" },
+      });
+      await pollUntil<Task>(witness, "/api/v2/tasks/me/t", view, isIdle);
+    } finally {
+      await witness.close();
+    }
     assert.equal(other.getTask("t")?.updated_at, last);
   });
 

@@ -2,7 +2,7 @@
 // time-out, reads are retried when that is safe, writes never, and the next call works.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Fault } from "./fake-coder/index.js";
 import { type World, world } from "./harness.js";
 
@@ -101,11 +101,11 @@ describe("faults on the way to Coder", () => {
       // Far longer than the test may take: only an aborted request lets the call end.
       patient.fake.injectFault({ method: "GET", path: /^\/api\/v2\/tasks$/ }, { kind: "delay", ms: 600_000 });
       const controller = new AbortController();
+      const arrived = patient.fake.waitForRequests((r) => r.path === "/api/v2/tasks", 1, "the list request");
       const call = patient.client.callTool({ name: "coder_list_tasks", arguments: {} }, undefined, {
         signal: controller.signal,
       });
-      while (!patient.fake.requests.some((r) => r.path === "/api/v2/tasks"))
-        await new Promise((r) => setTimeout(r, 10));
+      await arrived;
       controller.abort();
       await assert.rejects(call, /abort/i);
       const next = await patient.call("coder_get_task", { task_id: "slow" });
@@ -143,6 +143,49 @@ describe("faults on the way to Coder", () => {
     assert.equal(r.isError, true);
     assert.match(r.text, /429 Too Many Requests .*Slow down\./);
     assert.match(r.text, /wait 3600 s before trying again/);
+  });
+
+  it("passes a long Retry-After on to the user rather than waiting it out, however roomy the time-out", async () => {
+    // An hour to answer: only the cap on Retry-After keeps the server from waiting half an hour in silence.
+    const patient = await world({}, { CODER_TASKS_MCP_TIMEOUT_SECONDS: "3600" });
+    try {
+      // The warning that announces a retry is the event that tells waiting from answering.
+      let retrying: () => void = () => {};
+      const warned = new Promise<string>((resolve) => {
+        retrying = () => resolve("retrying");
+      });
+      patient.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+        if (/trying again/.test(String(n.params.data))) retrying();
+      });
+      await patient.client.setLoggingLevel("debug");
+      patient.fake.injectFault(
+        { method: "GET", path: /^\/api\/v2\/tasks$/ },
+        {
+          status: 429,
+          contentType: "application/json",
+          headers: { "Retry-After": "1800" },
+          body: '{"message":"Slow down."}',
+        },
+      );
+      const controller = new AbortController();
+      const call = patient.client.callTool({ name: "coder_list_tasks", arguments: {} }, undefined, {
+        signal: controller.signal,
+      }) as Promise<CallToolResult>;
+      const first = await Promise.race([call.then(() => "answered"), warned]);
+      if (first !== "answered") {
+        controller.abort();
+        await call.catch(() => undefined);
+      }
+      assert.equal(first, "answered", "the server set out to wait 1800 s for a retry");
+      const r = await call;
+      assert.equal(r.isError, true);
+      const text = r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+      assert.match(text, /429 Too Many Requests .*Slow down\./);
+      assert.match(text, /wait 1800 s before trying again/);
+      assert.equal(patient.fake.requests.filter((q) => q.path === "/api/v2/tasks").length, 1);
+    } finally {
+      await patient.close();
+    }
   });
 
   for (const [tool, args, path] of WRITES) {

@@ -8,7 +8,7 @@ import { type Env, loadConfig } from "../src/config.js";
 import { redactor } from "../src/redact.js";
 import { createCoderClient, createServer } from "../src/server.js";
 import type { ToolSelection } from "../src/tools/select.js";
-import { FakeCoder, type FakeCoderOptions } from "./fake-coder/index.js";
+import { FakeCoder, type FakeCoderOptions, type RecordedRequest } from "./fake-coder/index.js";
 
 export interface Connected {
   client: Client;
@@ -92,6 +92,35 @@ export async function callTool(client: Client, name: string, args: Record<string
     .map((c) => c.text)
     .join("\n");
   return { isError: raw.isError === true, text, data: raw.structuredContent, raw };
+}
+
+export interface PollingWitness {
+  /** Resolves after `n` more polls of the witness's subscription. */
+  polls(n: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A second server whose resource subscription polls its own fake every `pollSeconds`. Its polls prove that time
+ * passed: once it has polled a few times after some point, a poller of the same period that was still alive at that
+ * point has polled too. "Nothing happened" is asserted against them, never after a fixed sleep.
+ */
+export async function pollingWitness(pollSeconds: number): Promise<PollingWitness> {
+  const w = await world({}, { CODER_TASKS_MCP_POLL_SECONDS: String(pollSeconds) });
+  w.fake.addTemplate({ name: "claude-code" });
+  w.fake.addTask({ name: "witness" });
+  await w.client.subscribeResource({ uri: "coder://tasks/me/witness" });
+  return {
+    polls: (n) =>
+      w.fake.waitForRequests((r) => r.method === "GET" && r.path === "/api/v2/tasks", n, `${n} polls of the witness`),
+    close: () => w.close(),
+  };
+}
+
+/** Matches the fake's GETs of one task, by ID or by name: a poll of a wait, a look-up. */
+export function getsOf(task: { id: string; name: string }): (r: RecordedRequest) => boolean {
+  const paths = new Set([`/api/v2/tasks/me/${task.id}`, `/api/v2/tasks/me/${task.name}`]);
+  return (r) => r.method === "GET" && paths.has(r.path);
 }
 
 /** Requests the fake received on task routes, as raw URLs. */

@@ -15,7 +15,7 @@ import { createCoderClient } from "../src/server.js";
 import { type HttpServer, type HttpServerOptions, HttpStartError, startHttpServer } from "../src/transports/http.js";
 import { allowedHostHeaders, bearerMatches, isLoopbackHost, rebindingProblem } from "../src/transports/http-guard.js";
 import { FakeCoder } from "./fake-coder/index.js";
-import { callTool, FAST_WAIT, until } from "./harness.js";
+import { callTool, FAST_WAIT, pollingWitness, until } from "./harness.js";
 
 const BIN = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const INIT = {
@@ -92,8 +92,6 @@ async function endSession(url: string, id: string): Promise<void> {
   assert.equal(r.status, 200, r.text);
 }
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** A raw request, for what the SDK client would never send. */
 async function raw(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; text: string }> {
   const res = await fetch(url, init);
@@ -142,10 +140,11 @@ describe("MCP over HTTP", () => {
     assert.equal(content.mimeType, "application/json");
     assert.equal(JSON.parse(content.text).name, "fix-login");
     await c.client.subscribeResource({ uri: "coder://tasks/alice/fix-login" });
-    await settle(150);
+    // Two poll cycles begin: the one before the second has ended, and nothing changed.
+    await fake.waitForRequests((r) => r.method === "GET" && r.path === "/api/v2/tasks", 2, "two poll cycles");
     assert.deepEqual(updates, []);
     fake.setTaskStatus("fix-login", "active", { state: "working", message: "Back at it" });
-    await until(() => updates.length > 0, "an update");
+    await until(() => updates.length > 0, "the update");
     assert.deepEqual(updates, ["coder://tasks/alice/fix-login"]);
     await c.client.unsubscribeResource({ uri: "coder://tasks/alice/fix-login" });
   });
@@ -159,7 +158,7 @@ describe("MCP over HTTP", () => {
       { onprogress: (p) => progress.push(p.message ?? "") },
     );
     const seen = async (prefix: string) => {
-      await until(() => progress.some((m) => m.startsWith(prefix)), prefix);
+      await until(() => progress.some((m) => m.startsWith(prefix)), `progress "${prefix}"`);
     };
     await seen("alice/flaky: pending");
     fake.setTaskStatus("flaky", "active", { state: "working", message: "On it" });
@@ -342,16 +341,21 @@ describe("HTTP requests outside the protocol", () => {
     assert.equal(served.http.sessionCount(), 5);
     assert.equal(served.logListeners(), 3, "one per session on the shared client");
     const polls = () => fake.requests.filter((r) => r.path.includes("/tasks")).length;
-    const polledBefore = polls();
-    await until(() => polls() > polledBefore, "the subscriptions poll Coder");
+    await fake.waitForRequests((r) => r.path.includes("/tasks"), 2, "polls of the subscriptions");
     for (const c of clients) await c.close();
     assert.equal(served.http.sessionCount(), 0);
     assert.equal(served.logListeners(), 0);
-    const polledAfter = polls();
-    await settle(500);
-    // A poll under way in each session may still arrive; pollers still running would send about ten each.
-    assert.ok(polls() - polledAfter <= 5, `${polls() - polledAfter} polls once the sessions have ended`);
-    assert.ok(timers() <= baseline, `${timers()} timers, ${baseline} before`);
+    const witness = await pollingWitness(0.05);
+    try {
+      await witness.polls(2); // a poll under way as the sessions ended has ended
+      const polledAfter = polls();
+      await witness.polls(3);
+      assert.equal(polls(), polledAfter, "no poll once the sessions have ended");
+    } finally {
+      await witness.close();
+    }
+    // The witness's own HTTP client may hold a timer a little longer than its close.
+    await until(() => timers() <= baseline, `timers back to ${baseline} (${timers()} now)`);
 
     // A client that leaves without DELETE keeps its session until the server closes it.
     const left = await connectClient(url);
@@ -365,10 +369,12 @@ describe("HTTP requests outside the protocol", () => {
     try {
       const staying = await connectClient(idle.http.url);
       const leaving = await connectClient(idle.http.url);
+      const left = Date.now();
       await leaving.client.close(); // ends its GET stream without DELETE, as a crashed client would
-      await settle(100);
       assert.equal(idle.http.sessionCount(), 2);
-      await until(() => idle.http.sessionCount() <= 1, "the idle session to close");
+      await until(() => idle.http.sessionCount() <= 1, "the vanished client's session to close");
+      // Not before it was idle that long (a lower bound, which a busy machine only makes longer; 5 ms of rounding).
+      assert.ok(Date.now() - left >= 400 - 5, `closed after ${Date.now() - left} ms`);
       assert.equal(idle.http.sessionCount(), 1, "the vanished client's session is gone");
       await staying.client.ping();
       await staying.close();
@@ -538,7 +544,7 @@ describe("the bin with --http", () => {
       stderr += d;
     });
     try {
-      await until(() => stderr.includes("\n"), "the start-up line");
+      await until(() => stderr.includes("\n"), "the start-up line", 15_000);
       const match =
         /^coder-tasks-mcp \S+: serving MCP over HTTP at (http:\/\/127\.0\.0\.1:(\d+)\/mcp) \(bearer token required; .*\)\n$/.exec(
           stderr,

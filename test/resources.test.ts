@@ -8,7 +8,8 @@ import {
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { taskRequests, until, type World, world } from "./harness.js";
+import type { RecordedRequest } from "./fake-coder/index.js";
+import { pollingWitness, taskRequests, until, type World, world } from "./harness.js";
 
 const POLL_MS = 50;
 
@@ -17,8 +18,9 @@ function textOf(result: ReadResourceResult): string {
   return content && "text" in content ? content.text : "";
 }
 
-async function settle(ms: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
+/** The first request of a poll cycle of the subscriptions: the list of the user's tasks. */
+function isCycle(r: RecordedRequest): boolean {
+  return r.method === "GET" && r.path === "/api/v2/tasks";
 }
 
 describe("task resources", () => {
@@ -160,9 +162,15 @@ describe("resource list and subscriptions", () => {
       pages.push(page.resources);
       cursor = page.nextCursor;
     } while (cursor);
+    // Pages of whatever size the server picks: more than one, none empty, every task once, newest first.
+    assert.ok(pages.length > 1, `${pages.length} page(s)`);
+    assert.ok(
+      pages.every((p) => p.length > 0),
+      "no empty page",
+    );
     assert.deepEqual(
-      pages.map((p) => p.length),
-      [50, 50, 20],
+      pages.flat().map((r) => r.uri),
+      Array.from({ length: 120 }, (_, i) => `coder://tasks/alice/task-${119 - i}`),
     );
     const first = pages[0]?.[0];
     assert.equal(first?.uri, "coder://tasks/alice/task-119");
@@ -173,42 +181,55 @@ describe("resource list and subscriptions", () => {
     await assert.rejects(w.client.listResources({ cursor: "bogus" }), /Invalid cursor/);
   });
 
+  /** Resolves once `n` more poll cycles have begun (each with a list of the tasks): the one before has ended. */
+  const cycles = (n: number) => w.fake.waitForRequests(isCycle, n, `${n} poll cycles`);
+
   it("sends exactly one update when a subscribed task changes, and list_changed when a task appears", async () => {
     const task = w.fake.getTask("task-7");
     assert.ok(task);
     await w.client.subscribeResource({ uri: "coder://tasks/alice/task-7" });
     await w.client.subscribeResource({ uri: "coder://tasks/alice/task-8/logs" });
-    await settle(POLL_MS * 3);
+    await cycles(2);
     assert.deepEqual(updates, [], "nothing changed yet");
     w.fake.setTaskStatus(task.id, "active", { state: "working", message: "Back at it" });
     await until(() => updates.length > 0, "an update");
-    await settle(POLL_MS * 4);
+    await cycles(2);
     assert.deepEqual(updates, ["coder://tasks/alice/task-7"], "one change, one notification");
     await w.call("coder_send_task_input", { task_id: "task-8", input: "more please" });
     await until(() => updates.length > 1, "a second update");
-    await settle(POLL_MS * 4);
+    await cycles(2);
     assert.deepEqual(updates, ["coder://tasks/alice/task-7", "coder://tasks/alice/task-8/logs"]);
     assert.equal(listChanges, 0);
     w.fake.addTask({ name: "newcomer" });
     await until(() => listChanges > 0, "list_changed");
-    await settle(POLL_MS * 4);
+    await cycles(2);
     assert.equal(listChanges, 1);
   });
 
   it("polls once per cycle for all subscriptions, and stops asking Coder when nobody is subscribed", async () => {
-    // Counted over four cycles, each begun by its list request, whatever the time they take on a busy machine.
-    const lists = () => taskRequests(w.fake).filter((r) => /^GET \/api\/v2\/tasks(\?|$)/.test(r)).length;
-    await until(() => lists() > 0, "a first poll cycle");
-    const [before, cycle] = [taskRequests(w.fake).length, lists()];
-    await until(() => lists() >= cycle + 4, "four poll cycles");
-    const perCycle = (taskRequests(w.fake).length - before) / 4;
-    assert.ok(perCycle <= 2.5, `${perCycle} requests per cycle: one list and one log`);
+    const from = w.fake.requests.length;
+    await cycles(4);
+    // Three whole cycles between the first and the last list: each is one list and one log, whatever is watched.
+    const seen = w.fake.requests.slice(from).filter((r) => r.path.includes("/tasks"));
+    const starts = seen.flatMap((r, i) => (isCycle(r) ? [i] : []));
+    for (const [k, start] of starts.slice(0, -1).entries()) {
+      const cycle = seen
+        .slice(start, starts[k + 1])
+        .map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, "{id}")}`);
+      assert.deepEqual(cycle, ["GET /api/v2/tasks", "GET /api/v2/tasks/me/{id}/logs"], `cycle ${k + 1}`);
+    }
+    assert.ok(starts.length >= 4, `${starts.length} cycles`);
     await w.client.unsubscribeResource({ uri: "coder://tasks/alice/task-7" });
     await w.client.unsubscribeResource({ uri: "coder://tasks/alice/task-8/logs" });
-    const quiet = taskRequests(w.fake).length;
-    await settle(POLL_MS * 8);
-    // A cycle under way may still send its two requests; a poller still running would send a dozen.
-    assert.ok(taskRequests(w.fake).length - quiet <= 2, "no request without a subscription");
+    const witness = await pollingWitness(POLL_MS / 1000);
+    try {
+      await witness.polls(2); // a cycle under way at the unsubscription has ended
+      const quiet = taskRequests(w.fake).length;
+      await witness.polls(3);
+      assert.equal(taskRequests(w.fake).length, quiet, "no request without a subscription");
+    } finally {
+      await witness.close();
+    }
   });
 
   it("stops polling when the client disconnects", async () => {
@@ -216,14 +237,18 @@ describe("resource list and subscriptions", () => {
     other.fake.addTemplate({ name: "claude-code" });
     other.fake.addTask({ name: "watched" });
     await other.client.subscribeResource({ uri: "coder://tasks/me/watched" });
-    const subscribed = other.fake.requests.length;
-    await until(() => other.fake.requests.length > subscribed, "a poll");
+    await other.fake.waitForRequests(isCycle, 2, "two poll cycles");
     await other.client.close();
-    const count = other.fake.requests.length;
-    await settle(POLL_MS * 8);
-    // A poll under way may still arrive; a poller still running would send several.
-    assert.ok(other.fake.requests.length - count <= 1, `${other.fake.requests.length - count} requests after close`);
-    await other.close();
+    const witness = await pollingWitness(POLL_MS / 1000);
+    try {
+      await witness.polls(2);
+      const count = other.fake.requests.length;
+      await witness.polls(3);
+      assert.equal(other.fake.requests.length, count, "no request once the client has gone");
+    } finally {
+      await witness.close();
+      await other.close();
+    }
   });
 });
 

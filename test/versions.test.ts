@@ -106,8 +106,15 @@ describe("Coder versions", () => {
       await w.client.setLoggingLevel("warning");
       w.fake.addTemplate({ name: "claude-code" });
       assert.equal((await w.call("coder_list_tasks")).isError, false);
-      await new Promise((res) => setTimeout(res, 50));
-      assert.deepEqual(logs, []);
+      // A warning comes through, after the notice that the first call caused: with it, the notice would be here.
+      w.fake.injectFault(
+        { method: "GET", path: /\/tasks$/ },
+        { status: 503, contentType: "application/json", body: '{"message":"Busy."}' },
+      );
+      assert.equal((await w.call("coder_list_tasks")).isError, false);
+      await until(() => logs.length > 0, "the warning of the retry");
+      assert.equal(logs.length, 1, logs.join("\n"));
+      assert.match(logs[0] ?? "", /trying again/);
     } finally {
       await w.close();
     }

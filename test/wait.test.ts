@@ -2,10 +2,10 @@
 // time the server has read a task, so that the server reads every state however busy the machine; changes made by a
 // test wait for the server's reads in the same way, never for a fixed time.
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { WaitTiming } from "../src/coder/wait.js";
-import { FAST_WAIT, taskRequests, until, type World, world } from "./harness.js";
+import { FAST_WAIT, getsOf, pollingWitness, taskRequests, until, type World, world } from "./harness.js";
 
 /** Task reads (GETs on task routes) the fake has answered so far. */
 const reads = (w: World) => w.fake.answered.filter((r) => r.method === "GET" && r.path.includes("/tasks")).length;
@@ -89,11 +89,18 @@ describe("waiting for tasks", () => {
       );
       await afterReads(w, 2);
       controller.abort();
-      const atAbort = taskRequests(w.fake).length;
       await assert.rejects(call);
-      // A poll every 40 ms at most would make several requests in this time; one may have been in flight.
-      await new Promise((r) => setTimeout(r, 300));
-      assert.ok(taskRequests(w.fake).length - atAbort <= 1, "no request after the cancellation");
+      // A second server polling every 50 ms proves that time passed: by its third poll after the count, a wait
+      // still polling (every 40 ms at most) would have asked Coder again.
+      const witness = await pollingWitness(0.05);
+      try {
+        await witness.polls(2); // a poll under way at the cancellation has ended
+        const atAbort = taskRequests(w.fake).length;
+        await witness.polls(3);
+        assert.equal(taskRequests(w.fake).length, atAbort, "no request after the cancellation");
+      } finally {
+        await witness.close();
+      }
     }));
 
   it("resumes a paused task, waits until it is idle, then sends, when resume is true", () =>
@@ -173,4 +180,61 @@ describe("waiting for tasks", () => {
       assert.equal(r.data.wait.outcome, "reached");
       assert.equal(r.data.task.status, "paused");
     }));
+});
+
+describe("waiting after a write", () => {
+  let w: World;
+  before(async () => {
+    // No lifecycle: the task moves only when the test moves it, so what a poll sees is known.
+    w = await world();
+    w.fake.addTemplate({ name: "claude-code" });
+  });
+  after(() => w.close());
+
+  it("does not take the idle state reported before a send as the agent's answer", async () => {
+    const task = w.fake.addTask({ name: "stale", state: { state: "idle", message: "Ready for more" } });
+    const sent = w.fake.waitForRequests((r) => r.method === "POST" && r.path.endsWith("/send"), 1, "the send");
+    const call = w.call("coder_send_task_input", { task_id: "stale", input: "What is 2+2?", wait: true });
+    await sent;
+    // The agent has not reported since the send: two more polls see the same idle state, and the wait goes on.
+    const polled = w.fake.waitForRequests(getsOf(task), 2, "two polls after the send");
+    const first = await Promise.race([call.then(() => "the call returned"), polled.then(() => "polled")]);
+    assert.equal(first, "polled", "the idle state from before the send was taken as the answer");
+    w.fake.setTaskStatus(task.id, "active", { state: "idle", message: "The answer is 4" });
+    const r = await call;
+    assert.equal(r.isError, false, r.text);
+    assert.equal(r.data.wait.outcome, "reached", r.data.wait.note);
+    assert.equal(r.data.task.message, "The answer is 4");
+    assert.deepEqual(w.fake.sentInputs(task.id), ["What is 2+2?"]);
+  });
+
+  it("reports a send whose wait failed as sent, so that the model does not send it again", async () => {
+    const task = w.fake.addTask({ name: "sent-once", state: { state: "idle", message: "Ready" } });
+    // Polls go by ID; the look-up before the send goes by name and is spared.
+    w.fake.injectFault(
+      { method: "GET", path: new RegExp(`^/api/v2/tasks/me/${task.id}$`) },
+      { status: 500, contentType: "application/json", body: '{"message":"Internal error."}' },
+    );
+    const r = await w.call("coder_send_task_input", { task_id: "sent-once", input: "Run the tests", wait: true });
+    assert.equal(r.isError, false, r.text);
+    assert.equal(r.data.sent, true);
+    assert.equal(r.data.wait.outcome, "stopped");
+    assert.match(r.data.wait.note, /^The input was sent, but waiting failed \(.*Internal error.*\)\. Do not repeat it/);
+    assert.deepEqual(w.fake.sentInputs(task.id), ["Run the tests"]);
+  });
+
+  it("reports a create whose wait failed as created, so that the model does not create it again", async () => {
+    w.fake.injectFault(
+      { method: "GET", path: /^\/api\/v2\/tasks\/me\/[0-9a-f-]{36}$/ },
+      { status: 500, contentType: "application/json", body: '{"message":"Internal error."}' },
+    );
+    const r = await w.call("coder_create_task", { input: "Write the docs", name: "created-once", wait: true });
+    assert.equal(r.isError, false, r.text);
+    assert.equal(r.data.task.name, "created-once");
+    assert.equal(r.data.wait.outcome, "stopped");
+    assert.match(r.data.wait.note, /, but waiting failed \(.*Internal error.*\)\. Do not repeat it/);
+    const creates = w.fake.requests.filter((q) => q.method === "POST" && q.path === "/api/v2/tasks/me");
+    assert.equal(creates.length, 1);
+    assert.ok(w.fake.getTask("created-once"), "the task exists");
+  });
 });

@@ -1,4 +1,5 @@
 // A bare HTTP client for the fake's own tests (test/fake-coder*.test.ts): raw status, headers, text and JSON.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FakeCoder } from "./index.js";
 
 export interface Answer {
@@ -30,4 +31,28 @@ export async function call(
     body = undefined;
   }
   return { status: res.status, headers: res.headers, text, body };
+}
+
+/**
+ * GETs `path` every few milliseconds until `done` accepts the body, for at most `timeoutMs`; returns every
+ * distinct body seen (by `key`), in order, so a test can check the way there as well as the end.
+ */
+export async function pollUntil<T>(
+  fake: FakeCoder,
+  path: string,
+  key: (body: T) => string,
+  done: (body: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T[]> {
+  const seen: T[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = (await call(fake, "GET", path)).body as T;
+    const last = seen.at(-1);
+    if (last === undefined || key(last) !== key(body)) seen.push(body);
+    if (done(body)) return seen;
+    if (Date.now() > deadline)
+      throw new Error(`${path} not done after ${timeoutMs} ms; saw ${seen.map(key).join(" -> ")}`);
+    await sleep(3);
+  }
 }

@@ -38,7 +38,19 @@ export type FakeCoderOptions = Omit<SimulatorOptions, "middleware" | "unref">;
 
 const DEFAULT_TOKEN = "AbCdEf1234-s3cr3tSecretValue01234";
 
+/** A request the fake recorded; `waitForRequests` resolves on such events rather than after a fixed sleep. */
+type RequestMatch = (request: RecordedRequest) => boolean;
+
+interface Waiter {
+  match: RequestMatch;
+  left: number;
+  resolve(): void;
+  reject(why: string): void;
+}
+
 export class FakeCoder {
+  private readonly waiters = new Set<Waiter>();
+
   private constructor(
     private readonly sim: CoderSimulator,
     private readonly watch: Watch,
@@ -46,12 +58,19 @@ export class FakeCoder {
 
   static async start(opts: FakeCoderOptions = {}): Promise<FakeCoder> {
     const watch = new Watch(loadContract());
+    let fake: FakeCoder | undefined;
     const sim = await CoderSimulator.start({
       ...opts,
       token: opts.token ?? DEFAULT_TOKEN,
-      middleware: watch.middleware,
+      // The watch records the request before its first await; then the waiters hear of it.
+      middleware: (request, exchange, next) => {
+        const done = watch.middleware(request, exchange, next);
+        fake?.notify(request);
+        return done;
+      },
     });
-    return new FakeCoder(sim, watch);
+    fake = new FakeCoder(sim, watch);
+    return fake;
   }
 
   /** Every request received, in order. */
@@ -143,9 +162,53 @@ export class FakeCoder {
     return this.sim.step();
   }
 
-  /** Stops listening, destroys open sockets, ends injected delays and clears the lifecycle's timers. */
-  close(): Promise<void> {
+  /**
+   * Resolves once `count` more requests that `match` have reached the fake (counted from this call on): the event a
+   * test waits for instead of a sleep, e.g. a poll that did happen. Rejects, naming `what`, after `timeoutMs`.
+   */
+  waitForRequests(match: RequestMatch, count = 1, what = "a request", timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => waiter.reject(`within ${timeoutMs} ms`), timeoutMs);
+      const waiter: Waiter = {
+        match,
+        left: count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (why) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          reject(new Error(`the fake Coder did not receive ${what} (${waiter.left} of ${count} missing) ${why}`));
+        },
+      };
+      if (count <= 0) waiter.resolve();
+      else this.waiters.add(waiter);
+    });
+  }
+
+  private notify(request: RecordedRequest): void {
+    for (const waiter of this.waiters) {
+      if (!waiter.match(request)) continue;
+      waiter.left -= 1;
+      if (waiter.left > 0) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
+  /**
+   * Stops listening, destroys open sockets, ends injected delays and clears the lifecycle's timers; then fails if
+   * the fake recorded a contract violation or a failure of its own, so that no test passes over one unseen.
+   */
+  async close(): Promise<void> {
+    for (const waiter of this.waiters) waiter.reject("before it closed");
     this.watch.faults.close();
-    return this.sim.close();
+    await this.sim.close();
+    if (this.violations.length > 0) {
+      throw new Error(
+        `the fake Coder recorded ${this.violations.length} contract violation(s):\n${this.violations.join("\n")}`,
+      );
+    }
   }
 }
