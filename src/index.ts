@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // The bin: flags and environment -> config -> Coder client -> MCP server -> stdio. The only file that touches
 // `process`.
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CliError, HELP, parseCli } from "./cli.js";
 import { type Config, loadConfig } from "./config.js";
+import { capText, cleanText } from "./format/untrusted.js";
 import { redactor } from "./redact.js";
 import { createCoderClient, createServer } from "./server.js";
 import { describeDeployment } from "./startup.js";
+import { StdioTransport } from "./transports/stdio.js";
 import { VERSION } from "./version.js";
 
 let cli: ReturnType<typeof parseCli>;
@@ -34,7 +35,8 @@ if (cli.demo) {
 }
 const config = demo?.config ?? loadConfig(process.env);
 const redact = redactor([config.token]);
-const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
+// stderr carries what Coder said too (its version, a user's name, an error): cleaned, capped and redacted, last.
+const log = (line: string) => process.stderr.write(`${redact(capText(cleanText(line), 4000))}\n`);
 for (const warning of config.warnings) log(`coder-tasks-mcp: warning: ${warning}`);
 const coder = createCoderClient(config, VERSION);
 
@@ -111,4 +113,6 @@ process.stdout.on("error", () => shutdown(0));
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
-await server.connect(new StdioServerTransport());
+await server.connect(
+  new StdioTransport(process.stdin, process.stdout, (problem) => log(`coder-tasks-mcp: stdin: ${problem}`)),
+);

@@ -5,12 +5,17 @@ import { CoderClient, type LogLevel } from "./coder/client.js";
 import { NotConfiguredError } from "./coder/errors.js";
 import type { WaitTiming } from "./coder/wait.js";
 import type { Config } from "./config.js";
+import { capText } from "./format/untrusted.js";
 import { registerPrompts } from "./prompts/index.js";
 import type { Redact } from "./redact.js";
 import { registerResources } from "./resources/index.js";
 import { registerTools } from "./tools/define.js";
 import { TOOLS } from "./tools/index.js";
 import { ALL_TOOLS, selectTools, type ToolSelection } from "./tools/select.js";
+import { guardTransport } from "./transports/outbound.js";
+
+/** A log message carries at most this much (it may quote Coder). */
+const LOG_MAX_CHARS = 4000;
 
 const INSTRUCTIONS = [
   "Coder Tasks are AI coding agents, each running in its own Coder workspace, started from a prompt.",
@@ -48,31 +53,31 @@ export function createServer(deps: ServerDeps): McpServer {
     if (!deps.coder) throw new NotConfiguredError(deps.config.problem ?? "No Coder deployment is configured.");
     return deps.coder;
   };
-  // Fallbacks, slow answers and failing polls reach the client as MCP log messages, at the level it set.
+  // Fallbacks, slow answers and failing polls reach the client as MCP log messages, at the level it set. The
+  // transport's guard cleans and redacts them, as every other message.
   const log = (level: LogLevel, message: string) => {
     if (!server.isConnected()) return;
     // The client may have left between the check and the send.
-    server.server.sendLoggingMessage({ level, logger: "coder", data: deps.redact(message) }).catch(() => {});
+    server.server.sendLoggingMessage({ level, logger: "coder", data: capText(message, LOG_MAX_CHARS) }).catch(() => {});
   };
+  // Every message leaves through the guard; every message that arrives is handled with this server's log as the
+  // Coder client's sink, so that a shared client's retries reach only the session whose request caused them.
+  const connect = server.connect.bind(server);
+  server.connect = (transport) =>
+    connect(guardTransport(transport, deps.redact, deps.coder ? (work) => deps.coder?.withLog(log, work) : undefined));
 
   registerTools(server, TOOLS, selectTools(TOOLS, deps.tools ?? ALL_TOOLS), {
     coder,
-    redact: deps.redact,
     settings: { logMaxChars: deps.config.logMaxChars, waitTiming: deps.waitTiming },
   });
   const stopSubscriptions = registerResources(server, {
     coder,
-    redact: deps.redact,
     logMaxChars: deps.config.logMaxChars,
     pollIntervalMs: deps.config.pollIntervalMs,
     warn: (message) => log("warning", message),
   });
-  registerPrompts(server, { coder, redact: deps.redact, logMaxChars: deps.config.logMaxChars });
-  const stopListening = deps.coder?.onLog(log);
-  server.server.onclose = () => {
-    stopListening?.();
-    stopSubscriptions();
-  };
+  registerPrompts(server, { coder, logMaxChars: deps.config.logMaxChars });
+  server.server.onclose = () => stopSubscriptions();
   return server;
 }
 

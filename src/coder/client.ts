@@ -1,5 +1,6 @@
 // The Coder client: one small method per endpoint of the Tasks API (after codersdk/aitasks.go), over one request
 // core, on whichever task routes the deployment serves. It knows HTTP and Coder, nothing of MCP.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { TaskRoutes } from "./deployment.js";
 import { TaskNotFoundError } from "./errors.js";
 import { HttpCore, type HttpOptions, type LogLevel } from "./http.js";
@@ -49,7 +50,8 @@ type Signal = { signal?: AbortSignal };
 export class CoderClient {
   private readonly http: HttpCore;
   private readonly routes: TaskRoutes;
-  private readonly listeners = new Set<LogListener>();
+  /** Where the work in progress reports: one client may serve several MCP sessions, each with its own. */
+  private readonly logSink = new AsyncLocalStorage<LogListener>();
 
   constructor(options: Omit<HttpOptions, "log">) {
     this.http = new HttpCore({ ...options, log: (level, message) => this.log(level, message) });
@@ -61,14 +63,16 @@ export class CoderClient {
     return this.http.origin;
   }
 
-  /** Reports fallbacks and slow answers; returns the function that stops listening. */
-  onLog(listener: LogListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * Runs `work` with `sink` receiving the fallbacks, retries and slow answers of every request it starts (timers and
+   * promises it creates included), and no one else's.
+   */
+  withLog<T>(sink: LogListener, work: () => T): T {
+    return this.logSink.run(sink, work);
   }
 
   private log(level: LogLevel, message: string): void {
-    for (const listener of this.listeners) listener(level, message);
+    this.logSink.getStore()?.(level, message);
   }
 
   /** Values are quoted as the Go SDK quotes them (%q), so a value is always one search term. */

@@ -11,7 +11,6 @@ import { readTaskResource } from "../resources/read.js";
 
 export interface PromptDeps {
   coder(): CoderClient;
-  redact(text: string): string;
   logMaxChars: number;
 }
 
@@ -50,7 +49,7 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
         .resolveTask(task_id, { signal: extra.signal })
         .catch((err: unknown) => {
           const text = errorText(err, { tool: "review_coder_task", args: { task_id }, writes: false });
-          throw new McpError(ErrorCode.InvalidParams, deps.redact(text));
+          throw new McpError(ErrorCode.InvalidParams, text);
         });
       const [json, log] = await Promise.all([
         readTaskResource(taskUri(task.owner_name, task.name), deps, extra.signal),

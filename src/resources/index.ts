@@ -12,6 +12,7 @@ import {
 import type { Task } from "../coder/schemas.js";
 import { complete } from "../format/completions.js";
 import { LOGS_TEMPLATE, TASK_TEMPLATE, taskUri } from "../format/task-uris.js";
+import { capText, cleanLine } from "../format/untrusted.js";
 import { type ReadDeps, readTaskResource } from "./read.js";
 import { Subscriptions } from "./subscriptions.js";
 
@@ -22,6 +23,8 @@ export interface ResourceDeps extends ReadDeps {
 }
 
 const PAGE_SIZE = 50;
+const TITLE_MAX_CHARS = 200;
+const DESCRIPTION_MAX_CHARS = 500;
 
 export function registerResources(server: McpServer, deps: ResourceDeps): () => void {
   const complete = {
@@ -64,7 +67,10 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   const subscriptions = new Subscriptions(deps.coder, deps.pollIntervalMs, {
     updated: (uri) => void server.server.sendResourceUpdated({ uri }).catch(() => {}),
     listChanged: () => server.sendResourceListChanged(),
-    failed: (err) => deps.warn(`Polling subscribed tasks failed: ${err instanceof Error ? err.message : String(err)}`),
+    failed: (uri, err) =>
+      deps.warn(
+        `Polling ${uri ?? "subscribed tasks"} failed (reported once until it works again): ${err instanceof Error ? err.message : String(err)}`,
+      ),
   });
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
@@ -84,13 +90,17 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   return () => subscriptions.stop();
 }
 
+/** Names and the agent's message are Coder's and the agent's words: one line each, cleaned and capped. */
 function taskResource(task: Task): Resource {
-  const label = task.display_name || task.name;
+  const label = capText(task.display_name || task.name, TITLE_MAX_CHARS);
+  const message = task.current_state?.message;
   return {
     uri: taskUri(task.owner_name, task.name),
-    name: `${task.owner_name}/${task.name}`,
-    title: `${label} (${task.status})`,
-    description: task.current_state?.message || `Task ${task.owner_name}/${task.name}, ${task.status}.`,
+    name: cleanLine(`${task.owner_name}/${task.name}`),
+    title: cleanLine(`${label} (${task.status})`),
+    description: cleanLine(
+      message ? capText(message, DESCRIPTION_MAX_CHARS) : `Task ${task.owner_name}/${task.name}, ${task.status}.`,
+    ),
     mimeType: "application/json",
     annotations: { lastModified: new Date(task.updated_at).toISOString() },
   };

@@ -1,4 +1,5 @@
-// Reading a task or logs resource, and the protocol errors a failed read becomes.
+// Reading a task or logs resource, and the protocol errors a failed read becomes. Coder's text is cleaned here;
+// secrets are redacted on the way out, by the transport's guard.
 import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import type { CoderClient } from "../coder/client.js";
 import { CoderApiError, InvalidInputError, TaskNotFoundError } from "../coder/errors.js";
@@ -16,7 +17,6 @@ const LOG_ENTRY_MAX_CHARS = 4000;
 
 export interface ReadDeps {
   coder(): CoderClient;
-  redact(text: string): string;
   logMaxChars: number;
 }
 
@@ -30,7 +30,7 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
     const task = await coder.resolveTask(identifier, { signal });
     if (!parsed.logs) {
       const json = JSON.stringify(cleanDeep(task), null, 2);
-      return { contents: [{ uri, mimeType: "application/json", text: deps.redact(json) }] };
+      return { contents: [{ uri, mimeType: "application/json", text: json }] };
     }
     const logs = await coder.getTaskLogs(refOf(task), { signal });
     const window = logWindow(logs.logs, {
@@ -39,7 +39,7 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
       maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, deps.logMaxChars),
     });
     const text = logsMarkdown(cleanDeep(task), logs, cleanDeep(window));
-    return { contents: [{ uri, mimeType: "text/markdown", text: deps.redact(text) }] };
+    return { contents: [{ uri, mimeType: "text/markdown", text }] };
   } catch (err) {
     if (
       err instanceof TaskNotFoundError ||
@@ -49,6 +49,6 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
     }
     if (err instanceof InvalidInputError) throw new McpError(ErrorCode.InvalidParams, `${uri}: ${err.message}`);
     const text = errorText(err, { tool: "resources/read", args: { task_id: identifier }, writes: false });
-    throw new McpError(ErrorCode.InternalError, deps.redact(text));
+    throw new McpError(ErrorCode.InternalError, text);
   }
 }
