@@ -5,7 +5,7 @@ import { CoderClient, type LogLevel } from "./coder/client.js";
 import { NotConfiguredError } from "./coder/errors.js";
 import type { WaitTiming } from "./coder/wait.js";
 import type { Config } from "./config.js";
-import { capText } from "./format/untrusted.js";
+import { capText, cleanLine } from "./format/untrusted.js";
 import { registerPrompts } from "./prompts/index.js";
 import type { Redact } from "./redact.js";
 import { registerResources } from "./resources/index.js";
@@ -58,7 +58,9 @@ export function createServer(deps: ServerDeps): McpServer {
   const log = (level: LogLevel, message: string) => {
     if (!server.isConnected()) return;
     // The client may have left between the check and the send.
-    server.server.sendLoggingMessage({ level, logger: "coder", data: capText(message, LOG_MAX_CHARS) }).catch(() => {});
+    server.server
+      .sendLoggingMessage({ level, logger: "coder", data: capText(cleanLine(message), LOG_MAX_CHARS) })
+      .catch(() => {});
   };
   // Every message leaves through the guard; every message that arrives is handled with this server's log as the
   // Coder client's sink, so that a shared client's retries reach only the session whose request caused them.

@@ -95,14 +95,12 @@ function apiErrorText(err: CoderApiError, ctx: ErrorContext): string {
 
 /** Coder's message, detail and field errors, bounded: a deployment can send megabytes of each. */
 function coderWords(err: CoderApiError): string {
-  const lines = [capText(err.message, CODER_TEXT_MAX_CHARS)];
+  const lines = [err.message.length > CODER_TEXT_MAX_CHARS ? capText(err.message, CODER_TEXT_MAX_CHARS) : err.message];
   if (err.detail) lines.push(`Detail: ${capText(err.detail, CODER_TEXT_MAX_CHARS)}`);
-  for (const v of err.validations.slice(0, VALIDATIONS_SHOWN)) {
-    lines.push(capText(`- ${v.field}: ${v.detail}`, 500));
-  }
+  for (const v of err.validations.slice(0, VALIDATIONS_SHOWN)) lines.push(capText(`- ${v.field}: ${v.detail}`, 500));
+  const words = capText(lines.join("\n"), CODER_TEXT_MAX_CHARS);
   const more = err.validations.length - VALIDATIONS_SHOWN;
-  if (more > 0) lines.push(`… and ${more} more field errors (${err.validations.length} in all).`);
-  return capText(lines.join("\n"), CODER_TEXT_MAX_CHARS);
+  return more > 0 ? `${words}\n… and ${more} more field errors (${err.validations.length} in all).` : words;
 }
 
 function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {

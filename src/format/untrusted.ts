@@ -25,18 +25,26 @@ export function cleanText(text: string): string {
   return text.replace(/\r\n/g, "\n").replace(ANSI, "").replace(HIDDEN, "");
 }
 
-/** A single-line field (a title, a name, dialog text, a progress message): line breaks become spaces. */
+/**
+ * A single-line field (a title, a name, dialog text, a progress or log message): line breaks become spaces, and a
+ * fence tag cannot be imitated.
+ */
 export function cleanLine(text: string): string {
-  return cleanText(text.replace(LINE_BREAKS, " ")).replace(/\t/g, " ");
+  return defuseTags(cleanText(text.replace(LINE_BREAKS, " ")).replace(/\t/g, " "));
+}
+
+/** Text from Coder or an agent, for any field: cleaned, and no fence tag can be imitated in it. */
+export function cleanUntrusted(text: string): string {
+  return defuseTags(cleanText(text));
 }
 
 /** Every string (and key) in a JSON-like value, cleaned; objects are copied only where something changed. */
-export function cleanDeep<T>(value: T): T {
-  if (typeof value === "string") return cleanText(value) as T;
+export function cleanDeep<T>(value: T, clean: (text: string) => string = cleanText): T {
+  if (typeof value === "string") return clean(value) as T;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const v = cleanDeep(value[i]);
+      const v = cleanDeep(value[i], clean);
       if (v === value[i]) continue;
       out ??= value.slice();
       out[i] = v;
@@ -46,8 +54,8 @@ export function cleanDeep<T>(value: T): T {
   if (value && typeof value === "object") {
     let out: Record<string, unknown> | undefined;
     for (const [k, v] of Object.entries(value)) {
-      const key = cleanText(k);
-      const cleaned = cleanDeep(v);
+      const key = clean(k);
+      const cleaned = cleanDeep(v, clean);
       if (key === k && cleaned === v) continue;
       out ??= { ...(value as Record<string, unknown>) };
       if (key !== k) delete out[k];
@@ -58,21 +66,29 @@ export function cleanDeep<T>(value: T): T {
   return value;
 }
 
-/** Text cut to `max` characters, saying how much was left out. */
+// A word that could be (part of) a token or its base64: never cut in two, so that no prefix of a secret escapes the
+// redaction of the whole.
+const TRAILING_WORD = /[A-Za-z0-9+/=_-]{1,128}$/;
+
+/** Text cut to about `max` characters, saying how much was left out. */
 export function capText(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, max)}… [${text.length - max} more characters cut]`;
+  const kept = text.slice(0, max).replace(TRAILING_WORD, "");
+  return `${kept}… [${text.length - kept.length} more characters cut]`;
 }
 
 /** Every fence tag starts so; `<` before it in fenced text is escaped, so that no tag can be forged inside. */
 const FENCE_PREFIX = "untrusted-";
 const FORGED_TAG = /<(\/?\s*untrusted-)/gi;
 
+function defuseTags(text: string): string {
+  return text.includes("<") ? text.replace(FORGED_TAG, "&lt;$1") : text;
+}
+
 function fence(text: string, kind: string, intro: string): string {
   // randomUUID draws from a cached pool of random bytes: far cheaper per call than randomBytes().
   const tag = `${FENCE_PREFIX}${kind}-${randomUUID().slice(0, 8)}`;
-  const body = text.includes("<") ? text.replace(FORGED_TAG, "&lt;$1") : text;
-  return `${intro}\n<${tag}>\n${body}\n</${tag}>`;
+  return `${intro}\n<${tag}>\n${defuseTags(text)}\n</${tag}>`;
 }
 
 /**

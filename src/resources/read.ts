@@ -8,7 +8,7 @@ import { errorText } from "../format/error-text.js";
 import { logWindow } from "../format/log-window.js";
 import { logsMarkdown } from "../format/logs-markdown.js";
 import { identifierOf, parseTaskUri } from "../format/task-uris.js";
-import { cleanDeep } from "../format/untrusted.js";
+import { cleanDeep, cleanUntrusted } from "../format/untrusted.js";
 
 /** The protocol's "resource not found" (MCP specification, resources: error handling). */
 export const RESOURCE_NOT_FOUND = -32002;
@@ -29,7 +29,7 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
     const coder = deps.coder();
     const task = await coder.resolveTask(identifier, { signal });
     if (!parsed.logs) {
-      const json = JSON.stringify(cleanDeep(task), null, 2);
+      const json = JSON.stringify(cleanDeep(task, cleanUntrusted), null, 2);
       return { contents: [{ uri, mimeType: "application/json", text: json }] };
     }
     const logs = await coder.getTaskLogs(refOf(task), { signal });
@@ -38,7 +38,7 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
       maxChars: deps.logMaxChars,
       maxEntryChars: Math.min(LOG_ENTRY_MAX_CHARS, deps.logMaxChars),
     });
-    const text = logsMarkdown(cleanDeep(task), logs, cleanDeep(window));
+    const text = logsMarkdown(cleanDeep(task, cleanUntrusted), logs, cleanDeep(window, cleanUntrusted));
     return { contents: [{ uri, mimeType: "text/markdown", text }] };
   } catch (err) {
     if (

@@ -15,7 +15,7 @@ import type { CoderClient } from "../coder/client.js";
 import type { WaitTiming } from "../coder/wait.js";
 import { errorText } from "../format/error-text.js";
 import type { TaskLink } from "../format/task-uris.js";
-import { capText, cleanDeep, cleanLine, fenceUntrusted } from "../format/untrusted.js";
+import { capText, cleanDeep, cleanLine, cleanUntrusted, fenceUntrusted } from "../format/untrusted.js";
 
 /** Single-line texts a client shows (progress, dialog, link titles): at most this long. */
 const LINE_MAX_CHARS = 500;
@@ -98,7 +98,7 @@ export function registerTools(
             settings: deps.settings,
           };
           const value = await tool.handler(args, context).finally(progress.flush);
-          return success(cleanDeep(value), tool);
+          return success(cleanDeep(value, cleanUntrusted), tool);
         } catch (err) {
           const text = errorText(err, { tool: tool.name, args, writes: !tool.annotations.readOnlyHint });
           // No structuredContent on errors: clients validate it against the output schema.
