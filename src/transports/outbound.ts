@@ -26,17 +26,27 @@ export function guardTransport<T extends Transport>(
   const send = transport.send.bind(transport);
   transport.send = (message, options) => send(outbound(message, redact), options);
   if (around) {
-    let handler: Transport["onmessage"];
+    // The protocol sets onmessage when it connects; a transport may forward it elsewhere (the HTTP one does), so the
+    // wrapped handler goes through whatever setter the transport has.
+    const own = propertyOf(transport, "onmessage");
+    let stored: Transport["onmessage"];
     Object.defineProperty(transport, "onmessage", {
       configurable: true,
-      get: () =>
-        handler ? (message: JSONRPCMessage, extra?: unknown) => around(() => call(message, extra)) : undefined,
-      set: (value: Transport["onmessage"]) => {
-        handler = value;
+      get: () => (own?.get ? own.get.call(transport) : stored),
+      set: (handler: Transport["onmessage"]) => {
+        const wrapped: Transport["onmessage"] = handler && ((message, extra) => around(() => handler(message, extra)));
+        if (own?.set) own.set.call(transport, wrapped);
+        else stored = wrapped;
       },
     });
-    const call = (message: JSONRPCMessage, extra?: unknown) =>
-      handler?.(message, extra as Parameters<NonNullable<Transport["onmessage"]>>[1]);
   }
   return transport;
+}
+
+function propertyOf(target: object, key: string): PropertyDescriptor | undefined {
+  for (let o: object | null = target; o; o = Object.getPrototypeOf(o)) {
+    const descriptor = Object.getOwnPropertyDescriptor(o, key);
+    if (descriptor) return descriptor.get || descriptor.set ? descriptor : undefined;
+  }
+  return undefined;
 }
