@@ -3,7 +3,7 @@
 // `process`.
 import { CliError, HELP, parseCli } from "./cli.js";
 import { type Config, loadConfig } from "./config.js";
-import { capText, cleanText } from "./format/untrusted.js";
+import { capText, cleanLine } from "./format/untrusted.js";
 import { redactor } from "./redact.js";
 import { createCoderClient, createServer } from "./server.js";
 import { describeDeployment } from "./startup.js";
@@ -35,8 +35,9 @@ if (cli.demo) {
 }
 const config = demo?.config ?? loadConfig(process.env);
 const redact = redactor([config.token]);
-// stderr carries what Coder said too (its version, a user's name, an error): cleaned, capped and redacted, last.
-const log = (line: string) => process.stderr.write(`${redact(capText(cleanText(line), 4000))}\n`);
+// stderr carries what Coder said too (its version, a user's name, an error): one line each, cleaned, capped and
+// redacted, last.
+const log = (line: string) => process.stderr.write(`${redact(capText(cleanLine(line), 4000))}\n`);
 for (const warning of config.warnings) log(`coder-tasks-mcp: warning: ${warning}`);
 const coder = createCoderClient(config, VERSION);
 
