@@ -67,7 +67,7 @@ describe("when Coder fails", () => {
   it("says an empty error body is empty", async () => {
     w.fake.injectFault({ path: /\/tasks/, times: 3 }, { status: 503, contentType: "application/json", body: "" });
     const r = await w.call("coder_list_tasks");
-    assert.match(r.text, /503 Service Unavailable [^]*\nempty response body\n/);
+    assert.match(r.text, /503 Service Unavailable [\s\S]*\nempty response body\n/);
   });
 
   it("warns that a failed send may have reached Coder, so it is not repeated blindly", async () => {
@@ -103,7 +103,7 @@ describe("when Coder fails", () => {
     );
     const r = await w.call("coder_list_tasks");
     assert.equal(r.isError, true);
-    assert.match(r.text, /did not match the Tasks API [^]*<untrusted-coder-text-\w+>\n.*tasks: /);
+    assert.match(r.text, /did not match the Tasks API [\s\S]*<untrusted-coder-text-\w+>\n.*tasks: /);
   });
 
   it("says when the deployment has no Tasks API", async () => {

@@ -140,7 +140,7 @@ describe("driving tasks", () => {
     w.fake.addTask({ name: "worker", state: { state: "working", message: "Compiling" } });
     const r = await w.call("coder_send_task_input", { task_id: "worker", input: "hello" });
     assert.equal(r.isError, true);
-    assert.match(r.text, /409 Conflict [^]*\nTask app is not ready to accept input\./);
+    assert.match(r.text, /409 Conflict [\s\S]*\nTask app is not ready to accept input\./);
     assert.match(r.text, /Detail: Status: running/);
     assert.match(r.text, /wait until its state is idle/);
   });
