@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The bin: flags and environment -> config -> Coder client -> MCP server -> stdio. The only file that touches
 // `process`.
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CliError, HELP, parseCli } from "./cli.js";
 import { type Config, loadConfig } from "./config.js";
+import { capText, cleanLine } from "./format/untrusted.js";
 import { redactor } from "./redact.js";
 import { createCoderClient, createServer } from "./server.js";
 import { describeDeployment } from "./startup.js";
 import { TOOLS } from "./tools/index.js";
 import { ignoredCoderTools } from "./tools/select.js";
+import { StdioTransport } from "./transports/stdio.js";
 import { VERSION } from "./version.js";
 
 let cli: ReturnType<typeof parseCli>;
@@ -37,7 +38,9 @@ if (cli.demo) {
 const loaded = demo?.config ?? loadConfig(process.env);
 const config: Config = cli.resourceLinks ? { ...loaded, resourceLinks: true } : loaded;
 const redact = redactor([config.token]);
-const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
+// stderr carries what Coder said too (its version, a user's name, an error): one line each, cleaned, capped and
+// redacted, last.
+const log = (line: string) => process.stderr.write(`${redact(capText(cleanLine(line), 4000))}\n`);
 for (const warning of config.warnings) log(`coder-tasks-mcp: warning: ${warning}`);
 // CODER_MCP_ALLOWED_TOOLS is Coder's own variable: names meant for Coder's server are not a reason to stop.
 const ignored = ignoredCoderTools(TOOLS, cli.tools);
@@ -125,4 +128,6 @@ process.stdout.on("error", () => shutdown(0));
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
-await server.connect(new StdioServerTransport());
+await server.connect(
+  new StdioTransport(process.stdin, process.stdout, (problem) => log(`coder-tasks-mcp: stdin: ${problem}`)),
+);

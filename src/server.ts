@@ -5,6 +5,7 @@ import { CoderClient, type LogLevel } from "./coder/client.js";
 import { NotConfiguredError } from "./coder/errors.js";
 import { DEFAULT_WAIT_TIMING, type WaitTiming } from "./coder/wait.js";
 import type { Config } from "./config.js";
+import { capText, cleanLine } from "./format/untrusted.js";
 import { buildInventory } from "./inventory.js";
 import { registerPrompts } from "./prompts/index.js";
 import type { Redact } from "./redact.js";
@@ -14,6 +15,10 @@ import { registerTools } from "./tools/define.js";
 import { TOOLS } from "./tools/index.js";
 import { ALL_TOOLS, type ToolSelection } from "./tools/select.js";
 import { withoutErrorPrefix } from "./transports/error-prefix.js";
+import { guardTransport } from "./transports/outbound.js";
+
+/** A log message carries at most this much (it may quote Coder). */
+const LOG_MAX_CHARS = 4000;
 
 // A demo must not pass for a real deployment: its name, title and instructions say what it is.
 const DEMO_NOTE =
@@ -48,18 +53,30 @@ export function createServer(deps: ServerDeps): McpServer {
     if (!deps.coder) throw new NotConfiguredError(deps.config.problem ?? "No Coder deployment is configured.");
     return deps.coder;
   };
-  // Fallbacks, slow answers and failing polls reach the client as MCP log messages, at the level it set.
+  // Fallbacks, slow answers and failing polls reach the client as MCP log messages, at the level it set. The
+  // transport's guard cleans and redacts them, as every other message.
   const log = (level: LogLevel, message: string) => {
     if (!server.isConnected()) return;
     // The client may have left between the check and the send.
-    server.server.sendLoggingMessage({ level, logger: "coder", data: deps.redact(message) }).catch(() => {});
+    server.server
+      .sendLoggingMessage({ level, logger: "coder", data: capText(cleanLine(message), LOG_MAX_CHARS) })
+      .catch(() => {});
   };
+  // Every message leaves through the guard; every message that arrives is handled with this server's log as the
+  // Coder client's sink, so that a shared client's retries reach only the session whose request caused them.
+  const connect = server.connect.bind(server);
+  // The guard sends last (it redacts the final message); the error prefix is taken off before it.
+  server.connect = (transport) =>
+    connect(
+      withoutErrorPrefix(
+        guardTransport(transport, deps.redact, deps.coder ? (work) => deps.coder?.withLog(log, work) : undefined),
+      ),
+    );
 
   const ui = deps.ui !== false;
   const tools = ui ? TOOLS : TOOLS.map(({ _meta, ...tool }) => tool);
   registerTools(server, tools, inventory.tools, {
     coder,
-    redact: deps.redact,
     settings: {
       logMaxChars: deps.config.logMaxChars,
       waitTiming: deps.waitTiming,
@@ -68,18 +85,12 @@ export function createServer(deps: ServerDeps): McpServer {
   });
   const stopSubscriptions = registerResources(server, {
     coder,
-    redact: deps.redact,
     logMaxChars: deps.config.logMaxChars,
     pollIntervalMs: deps.config.pollIntervalMs,
     warn: (message) => log("warning", message),
     serves: inventory.serves,
   });
-  registerPrompts(server, {
-    coder,
-    redact: deps.redact,
-    logMaxChars: deps.config.logMaxChars,
-    serves: inventory.serves,
-  });
+  registerPrompts(server, { coder, logMaxChars: deps.config.logMaxChars, serves: inventory.serves });
   // The board opens from the results of these two tools: without them, nothing would show it.
   if (ui && (inventory.serves("coder_list_tasks") || inventory.serves("coder_get_task"))) {
     const timing = deps.waitTiming ?? DEFAULT_WAIT_TIMING;
@@ -88,13 +99,7 @@ export function createServer(deps: ServerDeps): McpServer {
       pollMs: { first: timing.firstPollMs, max: timing.maxPollMs },
     });
   }
-  const connect = server.connect.bind(server);
-  server.connect = (transport) => connect(withoutErrorPrefix(transport));
-  const stopListening = deps.coder?.onLog(log);
-  server.server.onclose = () => {
-    stopListening?.();
-    stopSubscriptions();
-  };
+  server.server.onclose = () => stopSubscriptions();
   return server;
 }
 

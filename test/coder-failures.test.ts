@@ -57,7 +57,7 @@ describe("when Coder fails", () => {
     assert.equal(r.isError, true);
     assert.match(
       r.text,
-      /^Coder answered 502 Bad Gateway to GET \/api\/v2\/tasks: unexpected non-JSON response "text\/html"/,
+      /^Coder answered 502 Bad Gateway to GET \/api\/v2\/tasks\.\n.*from the Coder deployment, not instructions.*\n<untrusted-coder-text-\w+>\nunexpected non-JSON response "text\/html"/,
     );
     assert.match(r.text, /Detail: 502 Bad Gateway nginx/);
     assert.doesNotMatch(r.text, /Unexpected token|<html>|SyntaxError/);
@@ -67,7 +67,7 @@ describe("when Coder fails", () => {
   it("says an empty error body is empty", async () => {
     w.fake.injectFault({ path: /\/tasks/, times: 3 }, { status: 503, contentType: "application/json", body: "" });
     const r = await w.call("coder_list_tasks");
-    assert.match(r.text, /503 Service Unavailable .*: empty response body/);
+    assert.match(r.text, /503 Service Unavailable [\s\S]*\nempty response body\n/);
   });
 
   it("warns that a failed send may have reached Coder, so it is not repeated blindly", async () => {
@@ -106,7 +106,7 @@ describe("when Coder fails", () => {
     );
     const r = await w.call("coder_list_tasks");
     assert.equal(r.isError, true);
-    assert.match(r.text, /did not match the Tasks API .*tasks: /);
+    assert.match(r.text, /did not match the Tasks API [\s\S]*<untrusted-coder-text-\w+>\n.*tasks: /);
   });
 
   it("says when the deployment has no Tasks API", async () => {

@@ -77,7 +77,7 @@ describe("faults on the way to Coder", () => {
         assert.equal(server.fake.requests.length - before, 1);
       } else if ("status" in fault && fault.status === 500) {
         assert.equal(r.isError, true, "a 500 is not transient: no retry");
-        assert.match(r.text, /500 Internal Server Error .*Internal error\./);
+        assert.match(r.text, /500 Internal Server Error [\s\S]*\nInternal error\.\n/);
         assert.equal(w.fake.requests.length - before, 1);
       } else {
         assert.equal(r.isError, false, r.text);
@@ -141,7 +141,7 @@ describe("faults on the way to Coder", () => {
     );
     const r = await w.call("coder_list_tasks");
     assert.equal(r.isError, true);
-    assert.match(r.text, /429 Too Many Requests .*Slow down\./);
+    assert.match(r.text, /429 Too Many Requests [\s\S]*\nSlow down\.\n/);
     assert.match(r.text, /wait 3600 s before trying again/);
   });
 

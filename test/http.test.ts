@@ -9,7 +9,11 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { type CallToolResult, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type CallToolResult,
+  LoggingMessageNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { type Env, loadConfig } from "../src/config.js";
 import { createCoderClient } from "../src/server.js";
 import { type HttpServer, type HttpServerOptions, HttpStartError, startHttpServer } from "../src/transports/http.js";
@@ -28,8 +32,6 @@ const MCP_HEADERS = { "content-type": "application/json", accept: "application/j
 
 interface Served {
   http: HttpServer;
-  /** Log listeners on the shared Coder client: one per open session that uses it. */
-  logListeners(): number;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,6 @@ async function serve(fake: FakeCoder, env: Env = {}, options: Partial<HttpServer
   const http = await startHttpServer({ config, coder, version: "test", waitTiming: FAST_WAIT, port: 0, ...options });
   return {
     http,
-    logListeners: () => (coder as unknown as { listeners: Set<unknown> }).listeners.size,
     async close() {
       await http.close();
       await coder?.close();
@@ -179,6 +180,31 @@ describe("MCP over HTTP", () => {
     const r = await callTool(c.client, "coder_get_task", { task_id: fake.token });
     assert.match(r.text, /\[REDACTED\]/);
     assert.ok(!JSON.stringify(r.raw).includes(fake.token));
+  });
+
+  it("sends a retry's log message only to the session whose call caused it, on a shared Coder client", async () => {
+    const other = await connectClient(served.http.url);
+    const theirs: string[] = [];
+    try {
+      other.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+        theirs.push(String(n.params.data));
+      });
+      await other.client.setLoggingLevel("debug");
+      await c.client.setLoggingLevel("debug");
+      const mine = new Promise<string>((resolve) => {
+        c.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => resolve(String(n.params.data)));
+      });
+      fake.injectFault(
+        { method: "GET", path: /^\/api\/v2\/tasks$/ },
+        { status: 503, contentType: "application/json", body: '{"message":"busy"}' },
+      );
+      assert.equal((await callTool(c.client, "coder_list_tasks")).isError, false);
+      assert.match(await mine, /failed \(503 busy\); trying again/);
+      await other.client.ping();
+      assert.deepEqual(theirs, [], "the other session heard nothing of it");
+    } finally {
+      await other.close();
+    }
   });
 });
 
@@ -339,12 +365,10 @@ describe("HTTP requests outside the protocol", () => {
       await c.client.listTools();
     }
     assert.equal(served.http.sessionCount(), 5);
-    assert.equal(served.logListeners(), 3, "one per session on the shared client");
     const polls = () => fake.requests.filter((r) => r.path.includes("/tasks")).length;
     await fake.waitForRequests((r) => r.path.includes("/tasks"), 2, "polls of the subscriptions");
     for (const c of clients) await c.close();
     assert.equal(served.http.sessionCount(), 0);
-    assert.equal(served.logListeners(), 0);
     const witness = await pollingWitness(0.05);
     try {
       await witness.polls(2); // a poll under way as the sessions ended has ended
@@ -378,7 +402,6 @@ describe("HTTP requests outside the protocol", () => {
       assert.equal(idle.http.sessionCount(), 1, "the vanished client's session is gone");
       await staying.client.ping();
       await staying.close();
-      assert.equal(idle.logListeners(), 0);
     } finally {
       await idle.close();
     }

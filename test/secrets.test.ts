@@ -73,7 +73,7 @@ describe("the session token", () => {
       );
       const r = await w.call("coder_list_tasks");
       assert.equal(r.isError, true);
-      assert.match(r.text, /307 .*redirect to http:\/\/127\.0\.0\.1:\d+\/api\/v2\/tasks/);
+      assert.match(r.text, /307 [\s\S]*redirect to http:\/\/127\.0\.0\.1:\d+\/api\/v2\/tasks/);
       assert.deepEqual(seen, [], "the other origin received nothing");
     } finally {
       await new Promise((res) => other.close(res));

@@ -140,7 +140,7 @@ describe("driving tasks", () => {
     const worker = w.fake.addTask({ name: "worker", state: { state: "working", message: "Compiling" } });
     const r = await w.call("coder_send_task_input", { task_id: "worker", input: "hello" });
     assert.equal(r.isError, true);
-    assert.match(r.text, /409 Conflict .*: Task app is not ready to accept input\./);
+    assert.match(r.text, /409 Conflict [\s\S]*\nTask app is not ready to accept input\./);
     assert.match(r.text, /Detail: Status: running/);
     assert.match(r.text, /The input was NOT sent: the agent is busy\. Wait until it is idle with coder_wait_for_task/);
     assert.doesNotMatch(r.text, /may have reached/);

@@ -2,6 +2,10 @@
 // Server calls and direct GETs alternate (order flipped every iteration) so both see the same machine noise; the
 // difference of the two distributions is what MCP, zod and the pipes add to each call. A trivial tool on the minimal
 // SDK server is timed alongside: the floor any stdio MCP call pays on this machine (two pipe hops, SDK dispatch).
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { cleanDeep, cleanUntrusted, fenceUntrusted } from "../../src/format/untrusted.js";
+import { redactor } from "../../src/redact.js";
+import { outbound } from "../../src/transports/outbound.js";
 import { row, type Section } from "../report.js";
 import { minimal, ours } from "../servers.js";
 import { median, summarize } from "../stats.js";
@@ -81,6 +85,19 @@ export async function perCall(calls: number, budgetMs: number): Promise<Section>
     for (let i = 0; i < 1000; i++) contract.checkSuccess("GET /api/v2/tasks/{user}/{task}", body);
     const ajvUs = performance.now() - t; // ms for 1000 checks = µs per check
 
+    // The outbound boundary's share of one call, in-process: cleaning and fencing the handler's value, then the
+    // transport guard (clean every string, serialize, redact) on the answer as the client received it.
+    const answer = await child.callTool("coder_get_task", { task_id: TASK });
+    const structured = (answer.result?.structuredContent ?? {}) as Record<string, unknown>;
+    const message = { jsonrpc: "2.0", id: 1, result: answer.result } as JSONRPCMessage;
+    const redact = redactor([fake.token]);
+    const b = performance.now();
+    for (let i = 0; i < 1000; i++) {
+      fenceUntrusted(JSON.stringify(cleanDeep(structured, cleanUntrusted)), "x");
+      outbound(message, redact);
+    }
+    const boundaryUs = performance.now() - b; // ms for 1000 = µs per call
+
     const S = summarize(server);
     const D = summarize(plain);
     const over50 = S.median - D.median;
@@ -102,6 +119,14 @@ export async function perCall(calls: number, budgetMs: number): Promise<Section>
         row("ratio of medians server/direct", "x", S.median / D.median),
         row("fake requests per call (from the server)", "", fromServer.length / done),
         row("fake alone: Ajv check of one task body (mean of 1000)", "µs", ajvUs),
+        row("outbound boundary per call: clean, fence, guard and redact (mean of 1000)", "µs", boundaryUs),
+        row(
+          "boundary share of the server call median",
+          "%",
+          (boundaryUs / 1000 / S.median) * 100,
+          "< 10 %",
+          boundaryUs / 1000 / S.median < 0.1,
+        ),
       ],
       notes: [
         `the server made ${fromServer.length} requests for ${done} calls, ${onPath} of them GET ${path}; GET buildinfo ${buildinfo} time(s) in the whole run`,

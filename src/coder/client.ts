@@ -1,6 +1,7 @@
 // The Coder client: one small method per endpoint of the Tasks API (after codersdk/aitasks.go), over one request
 // core, on whichever task routes the deployment serves. It knows HTTP and Coder, nothing of MCP. Methods that build
 // a path are async, so that a segment apiPath refuses rejects like any other failure instead of throwing.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { apiPath } from "./api-path.js";
 import { TaskRoutes } from "./deployment.js";
 import { TaskNotFoundError } from "./errors.js";
@@ -82,7 +83,8 @@ const LOG_LIMIT_FACTOR = 8;
 export class CoderClient {
   private readonly http: HttpCore;
   private readonly routes: TaskRoutes;
-  private readonly listeners = new Set<LogListener>();
+  /** Where the work in progress reports: one client may serve several MCP sessions, each with its own. */
+  private readonly logSink = new AsyncLocalStorage<LogListener>();
 
   constructor(options: Omit<HttpOptions, "log">) {
     this.http = new HttpCore({ ...options, log: (level, message) => this.log(level, message) });
@@ -94,14 +96,16 @@ export class CoderClient {
     return this.http.origin;
   }
 
-  /** Reports fallbacks and slow answers; returns the function that stops listening. */
-  onLog(listener: LogListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * Runs `work` with `sink` receiving the fallbacks, retries and slow answers of every request it starts (timers and
+   * promises it creates included), and no one else's.
+   */
+  withLog<T>(sink: LogListener, work: () => T): T {
+    return this.logSink.run(sink, work);
   }
 
   private log(level: LogLevel, message: string): void {
-    for (const listener of this.listeners) listener(level, message);
+    this.logSink.getStore()?.(level, message);
   }
 
   /** Whether the deployment's Coder version has `feature`; throws for a release this server does not support. */

@@ -1,5 +1,6 @@
-// The one place that words failures for a model: what failed, Coder's own message, detail and field errors, and what
-// to do next. No stack traces; the caller redacts the token from the result.
+// The one place that words failures for a model: what failed, Coder's own message, detail and field errors (capped
+// and fenced as the deployment's words, apart from this server's advice), and what to do next. No stack traces;
+// secrets are redacted on the way out, by the transport's guard.
 import { CoderBodyTooLargeError } from "../coder/body.js";
 import {
   CoderApiError,
@@ -19,6 +20,13 @@ import type { Task } from "../coder/schemas.js";
 import { FEATURES, formatVersion, NO_TASKS_API, SUPPORTED_VERSIONS, unsupportedText } from "../coder/versions.js";
 import type { WaitCondition, WaitResult } from "../coder/wait.js";
 import { TaskStateError } from "../tools/task-state-error.js";
+import { capText, cleanText, fenceCoderText } from "./untrusted.js";
+
+/** An error text at most; Coder's own words within it, less (CODER_TEXT_MAX_CHARS). */
+const ERROR_MAX_CHARS = 8000;
+/** Coder's message, detail and field errors together, and how many field errors are listed. */
+const CODER_TEXT_MAX_CHARS = 4000;
+const VALIDATIONS_SHOWN = 20;
 
 export interface ErrorContext {
   tool: string;
@@ -41,7 +49,12 @@ const STATUS_TEXT: Record<number, string> = {
   504: "Gateway Timeout",
 };
 
+/** What a failure says, cleaned of hidden characters and capped: it may quote Coder or an agent. */
 export function errorText(err: unknown, ctx: ErrorContext): string {
+  return capText(cleanText(describe(err, ctx)), ERROR_MAX_CHARS);
+}
+
+function describe(err: unknown, ctx: ErrorContext): string {
   if (err instanceof CoderApiError) return apiErrorText(err, ctx);
   // Found before any request: say so, or a write tool's caller may fear it half-happened.
   if (err instanceof InvalidInputError)
@@ -77,8 +90,8 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
   if (err instanceof CoderContractError) {
     return join(
       err.truncated
-        ? `Coder's answer was cut short or is not JSON: ${err.message}.`
-        : `Coder's answer did not match the Tasks API this server knows: ${err.message}. Is the deployment one this server supports (${SUPPORTED_VERSIONS})?`,
+        ? `Coder's answer was cut short or is not JSON:\n${fenceCoderText(capText(err.message, CODER_TEXT_MAX_CHARS))}`
+        : `Coder's answer did not match the Tasks API this server knows:\n${fenceCoderText(capText(err.message, CODER_TEXT_MAX_CHARS))}\nIs the deployment one this server supports (${SUPPORTED_VERSIONS})?`,
       ctx.writes ? uncertain(ctx, err) : undefined,
     );
   }
@@ -91,12 +104,17 @@ export function errorText(err: unknown, ctx: ErrorContext): string {
 
 function apiErrorText(err: CoderApiError, ctx: ErrorContext): string {
   const head = `Coder answered ${err.status} ${STATUS_TEXT[err.status] ?? ""}`.trimEnd();
-  const lines = [`${head} to ${err.method} ${err.path}: ${err.message}`];
-  if (err.detail) lines.push(`Detail: ${err.detail}`);
-  for (const v of err.validations) lines.push(`- ${v.field}: ${v.detail}`);
-  const next = hint(err, ctx);
-  if (next) lines.push(next);
-  return lines.join("\n");
+  return join(`${head} to ${err.method} ${err.path}.`, fenceCoderText(coderWords(err)), hint(err, ctx));
+}
+
+/** Coder's message, detail and field errors, bounded: a deployment can send megabytes of each. */
+function coderWords(err: CoderApiError): string {
+  const lines = [err.message.length > CODER_TEXT_MAX_CHARS ? capText(err.message, CODER_TEXT_MAX_CHARS) : err.message];
+  if (err.detail) lines.push(`Detail: ${capText(err.detail, CODER_TEXT_MAX_CHARS)}`);
+  for (const v of err.validations.slice(0, VALIDATIONS_SHOWN)) lines.push(capText(`- ${v.field}: ${v.detail}`, 500));
+  const words = capText(lines.join("\n"), CODER_TEXT_MAX_CHARS);
+  const more = err.validations.length - VALIDATIONS_SHOWN;
+  return more > 0 ? `${words}\n… and ${more} more field errors (${err.validations.length} in all).` : words;
 }
 
 function hint(err: CoderApiError, ctx: ErrorContext): string | undefined {

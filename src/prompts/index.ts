@@ -10,7 +10,6 @@ import { coderProblem, logContents, taskContents } from "../resources/read.js";
 
 export interface PromptDeps {
   coder(): CoderClient;
-  redact(text: string): string;
   logMaxChars: number;
   /** Whether every one of these tools is served (the inventory's rule). */
   serves(...tools: string[]): boolean;
@@ -61,12 +60,12 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
       const read = async () => {
         const coder = deps.coder();
         const task = await coder.resolveTask(task_id, { signal: extra.signal });
-        const json = taskContents(task, taskUri(task.owner_name, task.name), deps);
+        const json = taskContents(task, taskUri(task.owner_name, task.name));
         const log = await logContents(coder, task, logsUri(task.owner_name, task.name), deps, extra.signal);
         return { task, json, log };
       };
       const { task, json, log } = await read().catch((err: unknown) => {
-        throw extra.signal.aborted ? err : coderProblem(err, deps, "review_coder_task", { task_id });
+        throw extra.signal.aborted ? err : coderProblem(err, "review_coder_task", { task_id });
       });
       const resource = (r: typeof json) => ({ type: "resource" as const, resource: r });
       return {

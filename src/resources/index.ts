@@ -13,6 +13,7 @@ import type { Task } from "../coder/schemas.js";
 import { complete } from "../format/completions.js";
 import { errorText } from "../format/error-text.js";
 import { LOGS_TEMPLATE, parseTaskUri, TASK_TEMPLATE, taskUri } from "../format/task-uris.js";
+import { capText, cleanLine } from "../format/untrusted.js";
 import { coderProblem, type ReadDeps, readTaskResource } from "./read.js";
 import { Subscriptions } from "./subscriptions.js";
 
@@ -25,6 +26,8 @@ export interface ResourceDeps extends ReadDeps {
 }
 
 const PAGE_SIZE = 50;
+const TITLE_MAX_CHARS = 200;
+const DESCRIPTION_MAX_CHARS = 500;
 
 /**
  * Each resource mirrors a reading tool and is offered only when that tool is served: the task resource, the list of
@@ -75,7 +78,7 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
     try {
       listed = await deps.coder().listTasks({ owner: "me" }, { signal: extra.signal });
     } catch (err) {
-      throw extra.signal.aborted ? err : coderProblem(err, deps, "resources/list");
+      throw extra.signal.aborted ? err : coderProblem(err, "resources/list");
     }
     const { tasks, skipped } = listed;
     for (const s of skipped) deps.warn(`Task ${s.task} is left out of the resource list: ${s.problem}`);
@@ -87,9 +90,9 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   const subscriptions = new Subscriptions(deps.coder, deps.pollIntervalMs, {
     updated: (uri) => void server.server.sendResourceUpdated({ uri }).catch(() => {}),
     listChanged: () => offers.task && server.sendResourceListChanged(),
-    failed: (err) =>
+    failed: (uri, err) =>
       deps.warn(
-        `Polling subscribed tasks failed: ${errorText(err, { tool: "resources/subscribe", args: {}, writes: false })}`,
+        `Polling ${uri ?? "subscribed tasks"} failed (reported once until it works again): ${errorText(err, { tool: "resources/subscribe", args: {}, writes: false })}`,
       ),
   });
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
@@ -97,7 +100,7 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
     try {
       deps.coder();
     } catch (err) {
-      throw coderProblem(err, deps, "resources/subscribe");
+      throw coderProblem(err, "resources/subscribe");
     }
     const offered = parseTaskUri(request.params.uri)?.logs ? offers.logs : offers.task;
     if (!offered || !(await subscriptions.subscribe(request.params.uri))) {
@@ -116,13 +119,17 @@ export function registerResources(server: McpServer, deps: ResourceDeps): () => 
   return () => subscriptions.stop();
 }
 
+/** Names and the agent's message are Coder's and the agent's words: one line each, cleaned and capped. */
 function taskResource(task: Task): Resource {
-  const label = task.display_name || task.name;
+  const label = capText(task.display_name || task.name, TITLE_MAX_CHARS);
+  const message = task.current_state?.message;
   return {
     uri: taskUri(task.owner_name, task.name),
-    name: `${task.owner_name}/${task.name}`,
-    title: `${label} (${task.status})`,
-    description: task.current_state?.message || `Task ${task.owner_name}/${task.name}, ${task.status}.`,
+    name: cleanLine(`${task.owner_name}/${task.name}`),
+    title: cleanLine(`${label} (${task.status})`),
+    description: cleanLine(
+      message ? capText(message, DESCRIPTION_MAX_CHARS) : `Task ${task.owner_name}/${task.name}, ${task.status}.`,
+    ),
     mimeType: "application/json",
     annotations: { lastModified: new Date(task.updated_at).toISOString() },
   };

@@ -1,4 +1,5 @@
-// Reading a task or logs resource, and the protocol errors a failed read becomes.
+// Reading a task or logs resource, and the protocol errors a failed read becomes. Coder's text is cleaned here;
+// secrets are redacted on the way out, by the transport's guard.
 import { ErrorCode, McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import type { CoderClient } from "../coder/client.js";
 import { CoderApiError, InvalidInputError, NotConfiguredError, TaskNotFoundError } from "../coder/errors.js";
@@ -10,14 +11,13 @@ import { LOG_ENTRY_MAX_CHARS } from "../format/log-limits.js";
 import { windowSink } from "../format/log-window.js";
 import { logsMarkdown } from "../format/logs-markdown.js";
 import { identifierOf, parseTaskUri } from "../format/task-uris.js";
-import { cleanDeep } from "../format/untrusted.js";
+import { cleanDeep, cleanUntrusted } from "../format/untrusted.js";
 
 /** The protocol's "resource not found" (MCP specification, resources: error handling). */
 export const RESOURCE_NOT_FOUND = -32002;
 
 export interface ReadDeps {
   coder(): CoderClient;
-  redact(text: string): string;
   logMaxChars: number;
 }
 
@@ -32,21 +32,21 @@ export async function readTaskResource(uri: string, deps: ReadDeps, signal: Abor
     const coder = deps.coder();
     const task = await coder.resolveTask(identifier, { signal });
     return {
-      contents: [parsed.logs ? await logContents(coder, task, uri, deps, signal) : taskContents(task, uri, deps)],
+      contents: [parsed.logs ? await logContents(coder, task, uri, deps, signal) : taskContents(task, uri)],
     };
   } catch (err) {
     if (missingTask(err)) {
       throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: no task "${identifier}" is visible to you (${uri}).`);
     }
     if (err instanceof InvalidInputError) throw new McpError(ErrorCode.InvalidParams, inputText(err, uri));
-    throw coderProblem(err, deps, "resources/read", { task_id: identifier });
+    throw coderProblem(err, "resources/read", { task_id: identifier });
   }
 }
 
 /** A resolved task as the task resource shows it. */
-export function taskContents(task: Task, uri: string, deps: ReadDeps): Contents {
-  const json = JSON.stringify(cleanDeep(task), null, 2);
-  return { uri, mimeType: "application/json", text: deps.redact(json) };
+export function taskContents(task: Task, uri: string): Contents {
+  const json = JSON.stringify(cleanDeep(task, cleanUntrusted), null, 2);
+  return { uri, mimeType: "application/json", text: json };
 }
 
 /** A resolved task's log as the logs resource shows it. */
@@ -59,7 +59,7 @@ export async function logContents(
 ): Promise<Contents> {
   if (!(await logsServed(coder, task, signal))) {
     const text = `# Log of task ${task.owner_name}/${task.name} (${task.status})\n\nCoder serves no log for it now: only an active task has a live log, and only Coder v2.31.1+ keep a snapshot for a paused, pending or initializing one.\n`;
-    return { uri, mimeType: "text/markdown", text: deps.redact(cleanDeep(text)) };
+    return { uri, mimeType: "text/markdown", text: cleanDeep(text, cleanUntrusted) };
   }
   const { window, ...logs } = await coder.readTaskLogs(
     refOf(task),
@@ -70,8 +70,8 @@ export async function logContents(
     }),
     { signal },
   );
-  const text = logsMarkdown(cleanDeep(task), logs, cleanDeep(window));
-  return { uri, mimeType: "text/markdown", text: deps.redact(text) };
+  const text = logsMarkdown(cleanDeep(task, cleanUntrusted), logs, cleanDeep(window, cleanUntrusted));
+  return { uri, mimeType: "text/markdown", text };
 }
 
 /** No task by that identifier is visible (as opposed to a Coder without the task routes). */
@@ -84,10 +84,10 @@ export function missingTask(err: unknown): boolean {
  * does not exist) is InvalidParams; nothing configured is the request's problem, not an internal error: -32600 with
  * what to set, where clients would otherwise show a bare -32603; anything else (Coder unreachable, failing) -32603.
  */
-export function coderProblem(err: unknown, deps: ReadDeps, what: string, args: Record<string, unknown> = {}): McpError {
+export function coderProblem(err: unknown, what: string, args: Record<string, unknown> = {}): McpError {
   if (err instanceof NotConfiguredError) {
     return new McpError(ErrorCode.InvalidRequest, `This server is not configured. ${err.message}`);
   }
   const code = err instanceof InvalidInputError || missingTask(err) ? ErrorCode.InvalidParams : ErrorCode.InternalError;
-  return new McpError(code, deps.redact(errorText(err, { tool: what, args, writes: false })));
+  return new McpError(code, errorText(err, { tool: what, args, writes: false }));
 }

@@ -1,5 +1,6 @@
 // Subscriptions: while anyone is subscribed, poll Coder (one task list per owner per cycle, plus the log of each
-// subscribed logs URI) and report what changed. With no subscription there is no timer and no request.
+// subscribed logs URI) and report what changed. With no subscription there is no timer and no request. A failure
+// touches only the subscriptions that depend on what failed.
 import type { CoderClient } from "../coder/client.js";
 import { isUuid, isValidUser, refOf } from "../coder/identifiers.js";
 import { logsServed } from "../coder/logs.js";
@@ -9,14 +10,16 @@ import { type ParsedUri, parseTaskUri } from "../format/task-uris.js";
 export interface SubscriptionEvents {
   updated(uri: string): void;
   listChanged(): void;
-  /** A poll cycle failed; the next one tries again. */
-  failed(err: unknown): void;
+  /** Polling one subscription failed (reported once until it works again); the next cycle tries again. */
+  failed(uri: string | undefined, err: unknown): void;
 }
 
 interface Watched {
   parsed: ParsedUri;
   /** What the last cycle saw: status, state and message for a task; the log's shape for logs. */
   seen?: string;
+  /** The last poll of it failed: reported already. */
+  failing?: boolean;
 }
 
 export class Subscriptions {
@@ -78,38 +81,57 @@ export class Subscriptions {
   }
 
   private runPoll(): Promise<void> {
-    this.polling = this.polling.then(() => this.poll().catch((err) => this.events.failed(err)));
+    this.polling = this.polling.then(() => this.poll().catch((err) => this.events.failed(undefined, err)));
     return this.polling;
   }
 
+  /** Each owner's list and each URI fail alone: one bad subscription never stops the others' updates. */
   private async poll(): Promise<void> {
     const coder = this.coder();
-    const mine = (await coder.listTasks({ owner: "me" })).tasks;
-    const ids = mine
-      .map((t) => t.id)
-      .sort()
-      .join(",");
-    if (this.myTasks !== undefined && this.myTasks !== ids) this.events.listChanged();
-    this.myTasks = ids;
-
-    // One list per other owner, however many of their tasks are watched.
-    const byOwner = new Map<string, Task[]>([["me", mine]]);
-    if (mine[0]) byOwner.set(mine[0].owner_name, mine);
-    for (const { parsed } of this.watched.values()) {
-      if (!byOwner.has(parsed.owner)) byOwner.set(parsed.owner, (await coder.listTasks({ owner: parsed.owner })).tasks);
+    const lists = new Map<string, Promise<Task[]>>();
+    const list = (owner: string) => {
+      let tasks = lists.get(owner);
+      if (!tasks) {
+        tasks = coder.listTasks({ owner }).then((r) => r.tasks);
+        // Awaited by each URI that needs it; a rejection here must not count as unhandled.
+        tasks.catch(() => {});
+        lists.set(owner, tasks);
+      }
+      return tasks;
+    };
+    const mine = await list("me").catch(() => undefined);
+    if (mine) {
+      if (mine[0]) lists.set(mine[0].owner_name, Promise.resolve(mine));
+      const ids = mine
+        .map((t) => t.id)
+        .sort()
+        .join(",");
+      if (this.myTasks !== undefined && this.myTasks !== ids) this.events.listChanged();
+      this.myTasks = ids;
     }
-    const everyone = [...new Set([...byOwner.values()].flat())];
 
     for (const [uri, watched] of this.watched) {
-      const { owner, task: key } = watched.parsed;
-      const task = isUuid(key)
-        ? everyone.find((t) => t.id === key)
-        : byOwner.get(owner)?.find((t) => t.name.toLowerCase() === key.toLowerCase());
-      const seen = watched.parsed.logs ? await this.logShape(coder, task) : taskShape(task);
-      // Only a change from what an earlier cycle saw counts: the first cycle sets the baseline.
-      if (watched.seen !== undefined && watched.seen !== seen && this.watched.has(uri)) this.events.updated(uri);
-      watched.seen = seen;
+      try {
+        const seen = await this.shape(coder, watched.parsed, list);
+        // Only a change from what an earlier cycle saw counts: the first cycle sets the baseline.
+        if (watched.seen !== undefined && watched.seen !== seen && this.watched.has(uri)) this.events.updated(uri);
+        watched.seen = seen;
+        watched.failing = false;
+      } catch (err) {
+        // Once per subscription until it works again: a failing poll every few seconds would flood the client.
+        if (!watched.failing && this.watched.has(uri)) this.events.failed(uri, err);
+        watched.failing = true;
+      }
     }
+  }
+
+  private async shape(coder: CoderClient, parsed: ParsedUri, list: (owner: string) => Promise<Task[]>) {
+    const { owner, task: key } = parsed;
+    const tasks = await list(owner);
+    const task = isUuid(key)
+      ? tasks.find((t) => t.id === key)
+      : tasks.find((t) => t.name.toLowerCase() === key.toLowerCase());
+    return parsed.logs ? this.logShape(coder, task) : taskShape(task);
   }
 
   private async logShape(coder: CoderClient, task: Task | undefined): Promise<string> {

@@ -1,5 +1,6 @@
 // defineTool() exists for type inference; registerTools() is the one place that turns a handler's value or error
-// into an MCP result.
+// into an MCP result: Coder's and agents' text cleaned, capped and fenced (secrets are redacted on the way out, by
+// the transport's guard).
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
@@ -14,8 +15,12 @@ import type { CoderClient } from "../coder/client.js";
 import type { WaitTiming } from "../coder/wait.js";
 import { errorText } from "../format/error-text.js";
 import type { TaskLink } from "../format/task-uris.js";
-import { cleanDeep, fenceUntrusted } from "../format/untrusted.js";
+import { capText, cleanDeep, cleanLine, cleanUntrusted, fenceUntrusted } from "../format/untrusted.js";
 import { lenientShape } from "./lenient.js";
+
+/** Single-line texts a client shows (progress, dialog, link titles): at most this long. */
+const LINE_MAX_CHARS = 500;
+const DIALOG_MAX_CHARS = 1000;
 
 export interface ToolContext {
   coder: CoderClient;
@@ -66,8 +71,6 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def
 export interface ToolDeps {
   /** The client, or a NotConfiguredError that says what to set. */
   coder(): CoderClient;
-  /** Removes secrets from any text that leaves the server. */
-  redact(text: string): string;
   settings: ToolSettings;
 }
 
@@ -93,7 +96,7 @@ export function registerTools(
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         try {
-          const progress = progressReporter(extra, deps.redact);
+          const progress = progressReporter(extra);
           const context: ToolContext = {
             coder: deps.coder(),
             signal: extra.signal,
@@ -104,14 +107,13 @@ export function registerTools(
           const value = await tool.handler(args, context).finally(progress.flush);
           // Links are opt-in: some clients turn them into blocks their model refuses.
           return success(
-            cleanDeep(value),
+            cleanDeep(value, cleanUntrusted),
             deps.settings.resourceLinks ? tool : { ...tool, links: undefined },
-            deps.redact,
           );
         } catch (err) {
           const text = errorText(err, { tool: tool.name, args, writes: !tool.annotations.readOnlyHint });
           // No structuredContent on errors: clients validate it against the output schema.
-          return { isError: true, content: [{ type: "text", text: deps.redact(text) }] };
+          return { isError: true, content: [{ type: "text", text }] };
         }
       },
     );
@@ -122,7 +124,7 @@ export function registerTools(
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /** Progress notifications for one call, and a way to wait until all were sent: none may follow the result. */
-function progressReporter(extra: Extra, redact: (text: string) => string) {
+function progressReporter(extra: Extra) {
   const token = extra._meta?.progressToken;
   let progress = 0;
   let sent: Promise<unknown> = Promise.resolve();
@@ -130,7 +132,7 @@ function progressReporter(extra: Extra, redact: (text: string) => string) {
     report(message: string): void {
       if (token === undefined) return;
       progress += 1;
-      const params = { progressToken: token, progress, message: redact(message) };
+      const params = { progressToken: token, progress, message: capText(cleanLine(message), LINE_MAX_CHARS) };
       // The client may be gone by now: a lost progress notification must not fail the call.
       sent = Promise.all([sent, extra.sendNotification({ method: "notifications/progress", params }).catch(() => {})]);
     },
@@ -145,10 +147,13 @@ async function confirm(server: McpServer, message: string, label: string, signal
     {
       method: "elicitation/create",
       params: {
-        message,
+        // A task's creator chose its display name: no line break or hidden character may reshape the question.
+        message: capText(cleanLine(message), DIALOG_MAX_CHARS),
         requestedSchema: {
           type: "object",
-          properties: { confirm: { type: "boolean", title: label, default: false } },
+          properties: {
+            confirm: { type: "boolean", title: capText(cleanLine(label), LINE_MAX_CHARS), default: false },
+          },
           required: ["confirm"],
         },
       },
@@ -160,15 +165,22 @@ async function confirm(server: McpServer, message: string, label: string, signal
   return result.content?.confirm === true ? "accept" : "decline";
 }
 
-function success(value: Record<string, unknown>, tool: AnyTool, redact: (text: string) => string): CallToolResult {
+/** Redaction comes later, on the whole message (transports/outbound.ts): text and structuredContent alike. */
+function success(value: Record<string, unknown>, tool: AnyTool): CallToolResult {
   const json = JSON.stringify(value);
-  const safe = redact(json);
   const links = tool.links?.(value) ?? [];
   return {
     content: [
-      { type: "text", text: tool.untrusted ? fenceUntrusted(safe, tool.untrusted) : safe },
-      ...links.map((link) => ({ type: "resource_link" as const, ...link })),
+      { type: "text", text: tool.untrusted ? fenceUntrusted(json, tool.untrusted) : json },
+      ...links.map((link) => ({ type: "resource_link" as const, ...cleanLink(link) })),
     ],
-    structuredContent: safe === json ? value : JSON.parse(safe),
+    structuredContent: value,
   };
+}
+
+function cleanLink(link: TaskLink): TaskLink {
+  const name = capText(cleanLine(link.name), LINE_MAX_CHARS);
+  return link.title === undefined
+    ? { ...link, name }
+    : { ...link, name, title: capText(cleanLine(link.title), LINE_MAX_CHARS) };
 }
