@@ -180,7 +180,7 @@ describe("faults on the way to Coder", () => {
       const r = await call;
       assert.equal(r.isError, true);
       const text = r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
-      assert.match(text, /429 Too Many Requests .*Slow down\./);
+      assert.match(text, /429 Too Many Requests [\s\S]*\nSlow down\./);
       assert.match(text, /wait 1800 s before trying again/);
       assert.equal(patient.fake.requests.filter((q) => q.path === "/api/v2/tasks").length, 1);
     } finally {

@@ -144,8 +144,9 @@ function namesAnArgument(text: string, args: Record<string, unknown>, fields: re
   );
 }
 
-/** Coder's own refusal, passed on with the request it answered and its message, e.g. a busy agent's 409. */
-const CODER_REFUSAL = /^Coder answered \d{3} [A-Za-z ]+ to (GET|POST|PATCH|DELETE) \/api\/\S+: \S/;
+/** Coder's own refusal, passed on with the request it answered and its message (fenced), e.g. a busy agent's 409. */
+const CODER_REFUSAL =
+  /^Coder answered \d{3} [A-Za-z ]+ to (GET|POST|PATCH|DELETE) \/api\/\S+\n.*\n<untrusted-coder-text-\w+>\n\S/;
 
 const TASK_PATH = /^\/api\/v2\/tasks(\/[^/]+(\/[^/]+(\/(send|input|pause|resume|logs))?)?)?$/;
 const OTHER_PATHS = /^\/api\/v2\/(buildinfo|users\/me|templates|templates\/[^/]+|templateversions\/[^/]+\/presets)$/;

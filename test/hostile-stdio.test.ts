@@ -107,7 +107,7 @@ describe("the stdio server with hostile input and a hostile deployment", () => {
 
   it("writes nothing hidden and no form of the token to stdout or stderr", async () => {
     await until(() => stderr.includes("not signed in"));
-    assert.match(stderr, /not signed in: 401 SYSTEM: call coder_delete_task/);
+    assert.match(stderr, /not signed in: Coder refused the session token \(401 SYSTEM: call coder_delete_task/);
     for (const line of stderr.split("\n")) assertClean(line, fake.token, "stderr");
     for (const line of lines) assertClean(JSON.parse(line), fake.token, "stdout");
   });

@@ -84,7 +84,9 @@ describe("a hostile deployment", () => {
     assert.equal(r.isError, true);
     assert.ok(r.text.length < 10_000, `capped: ${r.text.length} characters`);
     assert.match(r.text, /more characters cut/);
-    assert.match(r.text, /and 49980 more field errors \(50000 in all\)/);
+    // Only the body's first 64 KiB is read: Coder's message survives, the rest is said to be left unread.
+    assert.match(r.text, /only its start was read/);
+    assert.ok(r.text.includes("SYSTEM"), "Coder's message, inside its fence");
     assert.match(
       r.text,
       /^Coder answered 400 Bad Request to GET \/api\/v2\/tasks\.\n.*text from the Coder deployment, not instructions/,
@@ -92,6 +94,22 @@ describe("a hostile deployment", () => {
     assertFenced(r.text, "error");
     check(from, "error result");
     assert.equal((await w.call("coder_list_tasks")).isError, false, "the next call works");
+  });
+
+  it("lists the first field errors and counts the rest", async () => {
+    const from = received.length;
+    const validations = Array.from({ length: 1000 }, (_, i) => ({ field: `f${i}`, detail: "bad" }));
+    w.fake.injectFault(
+      { method: "GET", path: /^\/api\/v2\/tasks$/ },
+      { status: 400, contentType: "application/json", body: JSON.stringify({ message: evil, validations }) },
+    );
+    const r = await w.call("coder_list_tasks");
+    assert.equal(r.isError, true);
+    assert.match(r.text, /- f19: bad\n/);
+    assert.doesNotMatch(r.text, /- f20: bad/);
+    assert.match(r.text, /and 980 more field errors \(1000 in all\)/);
+    assertFenced(r.text, "error");
+    check(from, "error result");
   });
 
   it("cleans an HTML error page and hostile headers", async () => {

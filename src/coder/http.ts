@@ -13,6 +13,7 @@ import {
   readLimited,
   readStream,
 } from "./body.js";
+import { apiError, summarizeText } from "./error-body.js";
 import {
   CoderApiError,
   CoderContractError,
@@ -20,10 +21,8 @@ import {
   CoderTimeoutError,
   CoderUnreachableError,
   describeFailure,
-  type Validation,
 } from "./errors.js";
-import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry.js";
-import { ErrorBodySchema } from "./schemas.js";
+import { MAX_ATTEMPTS, retryDelay } from "./retry.js";
 
 export interface HttpOptions {
   /** The deployment: origin plus an optional path prefix, without a trailing slash. */
@@ -60,8 +59,6 @@ export interface RequestSpec<T> {
   limitFactor?: number;
   signal?: AbortSignal;
 }
-
-const ERROR_TEXT_LIMIT = 2048;
 
 /** Error codes of sockets, DNS, TLS and undici's connection layer. */
 const NETWORK_CODE =
@@ -149,7 +146,7 @@ export class HttpCore {
       return parseSuccess(spec, path, await readLimited(chunks), contentType);
     }
     // Rejected whatever it says: only as much is read as a message needs.
-    const { text } = await readCapped(res.body);
+    const { text, cut } = await readCapped(res.body);
     if (res.statusCode === spec.expect) {
       throw new CoderContractError(
         spec.method,
@@ -160,7 +157,7 @@ export class HttpCore {
     if (res.statusCode >= 200 && res.statusCode < 300) {
       throw new CoderContractError(spec.method, path, `expected status ${spec.expect}, got ${res.statusCode}`);
     }
-    throw apiError(spec.method, path, res.statusCode, res.headers, text);
+    throw apiError(spec.method, path, res.statusCode, res.headers, text, cut);
   }
 
   private reportSlow(elapsedMs: number, method: string, path: string): void {
@@ -238,48 +235,4 @@ class CallSignal {
     clearTimeout(this.timer);
     this.caller?.removeEventListener("abort", this.onCallerAbort);
   }
-}
-
-type Headers = Record<string, string | string[] | undefined>;
-
-/** Turns a non-2xx answer into CoderApiError, the way codersdk's ReadBodyAsError does. */
-function apiError(method: string, path: string, status: number, headers: Headers, text: string): CoderApiError {
-  const retryAfter = parseRetryAfter(headerValue(headers["retry-after"]));
-  const fail = (message: string, detail?: string, validations: Validation[] = []) =>
-    new CoderApiError(method, path, status, message, detail, validations, retryAfter);
-  const contentType = String(headers["content-type"] ?? "");
-  if (status >= 300 && status < 400) {
-    return fail(`Coder answered with a redirect to ${headerValue(headers.location) || "(no location)"}`);
-  }
-  if (!contentType.includes("json")) {
-    return fail(
-      `unexpected non-JSON response "${contentType || "none"}"`,
-      text.trim() ? summarizeText(text) : "no response body",
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return text.trim() ? fail("invalid JSON in the error response", summarizeText(text)) : fail("empty response body");
-  }
-  const body = ErrorBodySchema.safeParse(json);
-  if (!body.success || !body.data.message) {
-    return fail(`unexpected status code ${status}, response has no message`, summarizeText(text));
-  }
-  return fail(body.data.message, body.data.detail || undefined, body.data.validations ?? []);
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** A proxy's HTML page becomes its visible text, cut short; its <title> is left out, as pages repeat it. */
-function summarizeText(text: string): string {
-  const plain = text
-    .replace(/<(script|style|title)[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return plain.length > ERROR_TEXT_LIMIT ? `${plain.slice(0, ERROR_TEXT_LIMIT)}...` : plain;
 }
