@@ -1,6 +1,7 @@
-// createServer(): the McpServer with its tools, logging and instructions. No I/O, no globals: the bin wires
-// transports.
+// createServer(): the McpServer with its tools, logging and instructions, and its clean-up. No I/O, no globals:
+// src/run/ wires a transport to it.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { CoderClient, type LogLevel } from "./coder/client.js";
 import { NotConfiguredError } from "./coder/errors.js";
 import { DEFAULT_WAIT_TIMING, type WaitTiming } from "./coder/wait.js";
@@ -39,9 +40,20 @@ export interface ServerDeps {
   demo?: boolean;
   /** Offer the task board (MCP Apps) to clients that render it; false (--no-ui) serves exactly as without it. */
   ui?: boolean;
+  /** Called once the client has sent `initialized` (the stdio bin's start-up line). */
+  onInitialized?: () => void;
 }
 
-export function createServer(deps: ServerDeps): McpServer {
+/** A server and what it holds: its subscriptions' polling and its listener on the Coder client's log. */
+export interface ServerHandle {
+  readonly server: McpServer;
+  /** Serves over `transport`; when the transport ends (the client left), the server closes as by close(). */
+  connect(transport: Transport): Promise<void>;
+  /** Stops the subscriptions' polling and the log listener, and closes the transport. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createServer(deps: ServerDeps): ServerHandle {
   const server = new McpServer(
     deps.demo
       ? { name: "coder-tasks-mcp-demo", title: "Coder Tasks (demo)", version: deps.version }
@@ -83,14 +95,25 @@ export function createServer(deps: ServerDeps): McpServer {
     registerBoard(server, { enabledTools: enabled, pollMs: { first: timing.firstPollMs, max: timing.maxPollMs } });
   }
   registerPrompts(server, { coder, redact: deps.redact, logMaxChars: deps.config.logMaxChars });
-  const connect = server.connect.bind(server);
-  server.connect = (transport) => connect(withoutErrorPrefix(transport));
+  if (deps.onInitialized) server.server.oninitialized = deps.onInitialized;
   const stopListening = deps.coder?.onLog(log);
-  server.server.onclose = () => {
-    stopListening?.();
-    stopSubscriptions();
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      stopListening?.();
+      stopSubscriptions();
+      await server.close();
+    })();
+    return closing;
   };
-  return server;
+  return {
+    server,
+    async connect(transport) {
+      await server.connect(withoutErrorPrefix(transport));
+      server.server.onclose = () => void close();
+    },
+    close,
+  };
 }
 
 /** The client for a configuration, or undefined when it has a problem. */
