@@ -23,7 +23,10 @@ export async function runStdio({ settings, config, coder, redact, log }: Bin): P
       onInitialized: () => {
         if (!coder) return log(`coder-tasks-mcp ${VERSION}: ${config.problem}`);
         const demoNote = flags.demo ? "DEMO: simulated " : "";
-        void describeDeployment(coder, config).then((line) => log(`coder-tasks-mcp ${VERSION}: ${demoNote}${line}`));
+        void describeDeployment(coder, config).then((line) => {
+          // Closing cuts its requests short: that is no news about the deployment.
+          if (!closing) log(`coder-tasks-mcp ${VERSION}: ${demoNote}${line}`);
+        });
       },
     });
   } catch (err) {
