@@ -1,5 +1,5 @@
 // Everything the user configures (flags, environment, the coder CLI's login files) read once, here, into one value.
-// Nothing else under src/ reads process.env or argv. A refusal names the flag or variable to fix.
+// Nothing else under src/ reads the environment or the command line. A refusal names the flag or variable to fix.
 import { CliError, type CliOptions, parseCli } from "./cli.js";
 import { type Config, type Env, loadConfig } from "./config.js";
 
