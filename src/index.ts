@@ -4,6 +4,7 @@
 import { CliError, HELP } from "./cli.js";
 import type { Config } from "./config.js";
 import { redactor } from "./redact.js";
+import { runStdio } from "./run/stdio.js";
 import { createCoderClient } from "./server.js";
 import { type DemoSettings, loadSettings, type Settings, withFlags } from "./settings.js";
 import { TOOLS } from "./tools/index.js";
@@ -43,9 +44,9 @@ if (ignored.length > 0) {
 const coder = createCoderClient(config, VERSION);
 const bin = { settings, config, coder, redact, log };
 
-// Each imported only in its mode, so that one's start-up does not load the other.
+// --http: imported only here, so that stdio's start-up does not load the HTTP transport.
 if (flags.http) await (await import("./run/http.js")).runHttp(bin);
-else await (await import("./run/stdio.js")).runStdio(bin);
+else await runStdio(bin);
 
 async function demoConfig(demo: DemoSettings): Promise<Config> {
   const { startDemo } = await import("./demo/index.js");
