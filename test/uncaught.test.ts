@@ -130,3 +130,25 @@ describe("an uncaught exception over HTTP", () => {
     assert.ok(!child.stderr.includes(fake.token));
   });
 });
+
+describe("an uncaught exception over stateless HTTP", () => {
+  it("closes the server that served the request; the next requests are served", async () => {
+    const fake = await FakeCoder.start();
+    fake.addTemplate({ name: "claude-code" });
+    fake.addTask({ name: "fix-login", state: { state: "idle", message: "All tests pass" } });
+    const child = start(fake, ["--http", "--stateless", "--port", "0"]);
+    try {
+      const [, url] = (await child.line(/serving MCP over HTTP at (\S+)/)) as [string, string];
+      const client = await connectClient(url);
+      void client.client.callTool({ name: "coder_get_task", arguments: { task_id: "explode" } }).catch(() => undefined);
+      await child.line(/uncaught exception in a stateless HTTP request, closing it: the test's exploding client/);
+      const answer = await client.client.callTool({ name: "coder_get_task", arguments: { task_id: "fix-login" } });
+      assert.equal(answer.isError, undefined, JSON.stringify(answer));
+      await client.close();
+      assert.equal(child.process.exitCode, null, "still serving");
+    } finally {
+      child.process.kill();
+      await fake.close();
+    }
+  });
+});
