@@ -1,6 +1,7 @@
 // createServer(): the McpServer with its tools, resources, prompts, logging and instructions, as the inventory
-// decides from the tool selection. No I/O, no globals: the bin wires transports.
+// decides from the tool selection, and its clean-up. No I/O, no globals: src/run/ wires a transport to it.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { CoderClient, type LogLevel } from "./coder/client.js";
 import { NotConfiguredError } from "./coder/errors.js";
 import { DEFAULT_WAIT_TIMING, type WaitTiming } from "./coder/wait.js";
@@ -38,9 +39,20 @@ export interface ServerDeps {
   demo?: boolean;
   /** Offer the task board (MCP Apps) to clients that render it; false (--no-ui) serves exactly as without it. */
   ui?: boolean;
+  /** Called once the client has sent `initialized` (the stdio bin's start-up line). */
+  onInitialized?: () => void;
 }
 
-export function createServer(deps: ServerDeps): McpServer {
+/** A server and what it holds: its subscriptions' polling and its listener on the Coder client's log. */
+export interface ServerHandle {
+  readonly server: McpServer;
+  /** Serves over `transport`; when the transport ends (the client left), the server closes as by close(). */
+  connect(transport: Transport): Promise<void>;
+  /** Stops the subscriptions' polling and the log listener, and closes the transport. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createServer(deps: ServerDeps): ServerHandle {
   const inventory = buildInventory(TOOLS, deps.tools ?? ALL_TOOLS);
   const instructions = deps.demo ? `${DEMO_NOTE}\n${inventory.instructions}` : inventory.instructions;
   const server = new McpServer(
@@ -99,8 +111,23 @@ export function createServer(deps: ServerDeps): McpServer {
       pollMs: { first: timing.firstPollMs, max: timing.maxPollMs },
     });
   }
-  server.server.onclose = () => stopSubscriptions();
-  return server;
+  if (deps.onInitialized) server.server.oninitialized = deps.onInitialized;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      stopSubscriptions();
+      await server.close();
+    })();
+    return closing;
+  };
+  return {
+    server,
+    async connect(transport) {
+      await server.connect(transport);
+      server.server.onclose = () => void close();
+    },
+    close,
+  };
 }
 
 /** The client for a configuration, or undefined when it has a problem. */

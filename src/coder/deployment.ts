@@ -101,8 +101,10 @@ export class TaskRoutes {
   }
 
   private detect(signal?: AbortSignal): Promise<Detected> {
+    // Shared by every caller, so no caller's signal: one that cancels (or whose HTTP session closes) must not
+    // cancel the others'. Each caller stops waiting on its own signal; the time-out bounds the request.
     this.detected ??= this.http
-      .request({ method: "GET", path: apiPath`/api/v2/buildinfo`, expect: 200, schema: BuildInfoSchema, signal })
+      .request({ method: "GET", path: apiPath`/api/v2/buildinfo`, expect: 200, schema: BuildInfoSchema })
       .then((info): Detected => {
         const supported = isSupported(info.version);
         const root = !supported ? "none" : hasFeature(info.version, "stableApi") ? "v2" : "experimental";
@@ -116,7 +118,7 @@ export class TaskRoutes {
         this.detected = undefined;
         throw notCoder(err, this.http.origin) ?? err;
       });
-    return this.detected;
+    return signal ? untilAborted(this.detected, signal) : this.detected;
   }
 
   private unavailable(d: Detected): TasksUnavailableError {
@@ -126,4 +128,14 @@ export class TaskRoutes {
   private missing(feature: Feature, d: Detected): FeatureUnavailableError {
     return new FeatureUnavailableError(feature, this.http.origin, d.info.version);
   }
+}
+
+/** `promise`, or the signal's reason once it aborts first (as a request of the caller's own would reject). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

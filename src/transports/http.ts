@@ -1,14 +1,15 @@
 // MCP over Streamable HTTP at /mcp: one McpServer per session, each on its own transport, built as the stdio bin
 // builds its one server; or, with `stateless`, servers that answer any request alone. Loaded by the bin only with
-// --http. No `process` here: the bin owns signals and exit codes.
+// --http. No `process` here: src/run/http.ts owns signals and exit codes.
 import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CoderClient } from "../coder/client.js";
 import type { Config } from "../config.js";
 import { redactor } from "../redact.js";
-import { createCoderClient, createServer, type ServerDeps } from "../server.js";
+import { createCoderClient, createServer, type ServerDeps, type ServerHandle } from "../server.js";
+import { TOOLS } from "../tools/index.js";
+import { ALL_TOOLS, selectTools } from "../tools/select.js";
 import {
   allowedHostHeaders,
   bearerMatches,
@@ -93,16 +94,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     waitTiming: options.waitTiming,
     tools: options.tools,
     demo: options.demo,
+    ui: options.ui,
     redact: (t) => t,
   };
   try {
     // A bad tool selection fails here, as it does over stdio, rather than at the first session.
-    await createServer({ ...deps, coder: undefined }).close();
+    selectTools(TOOLS, options.tools ?? ALL_TOOLS);
   } catch (err) {
     throw new HttpStartError((err as Error).message);
   }
   const build = {
-    server: (coder: CoderClient | undefined, coderToken: string | undefined): McpServer =>
+    server: (coder: CoderClient | undefined, coderToken: string | undefined): ServerHandle =>
       createServer({ ...deps, coder, redact: redactor([options.config.token, coderToken, bearerToken]) }),
     coder: (coderToken: string) => createCoderClient(clientConfig(options.config, coderToken), options.version),
     shared: options.coder,

@@ -1,17 +1,18 @@
 // Stateful mode: each request to the session its Mcp-Session-Id names, an initialize to a new session (within the
 // cap), one Coder identity per session.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CoderClient } from "../coder/client.js";
+import type { ServerHandle } from "../server.js";
 import { digest, matchesDigest } from "./http-guard.js";
 import { header, reply } from "./http-reply.js";
 import { checkPost, McpHttpTransport } from "./mcp-transport.js";
+import { sessionScope } from "./scope.js";
 import { type Session, type SessionLimits, SessionTable } from "./sessions.js";
 
 /** How the servers of both modes are built. */
 export interface ServerBuild {
   /** The server for requests with this Coder client, its redaction covering `coderToken`. */
-  server(coder: CoderClient | undefined, coderToken: string | undefined): McpServer;
+  server(coder: CoderClient | undefined, coderToken: string | undefined): ServerHandle;
   /** The Coder client of a client's own token. */
   coder(coderToken: string): CoderClient | undefined;
   /** The server's own Coder client. */
@@ -89,7 +90,7 @@ export class SessionRouter {
     }
     const session = this.open(coderToken);
     try {
-      await session.server.connect(session.transport);
+      await this.scoped(session, () => session.server.connect(session.transport));
       await this.inSession(session, req, res, body);
     } finally {
       // Refused by the transport (e.g. a second initialize in the batch): nothing to keep.
@@ -110,8 +111,7 @@ export class SessionRouter {
       lastSeen: Date.now(),
       used: false,
     };
-    // DELETE, eviction, time-outs and shutdown all end here. The server's own onclose (subscriptions, log listener)
-    // follows.
+    // DELETE, eviction, time-outs, shutdown and an uncaught exception in the session all end here.
     session.transport.onclose = () => {
       session.ended ??= this.end(session);
     };
@@ -121,6 +121,7 @@ export class SessionRouter {
 
   private async end(session: Session): Promise<void> {
     this.table.remove(session);
+    await session.server.close().catch(() => {});
     await session.ownCoder?.close().catch(() => {});
   }
 
@@ -129,11 +130,18 @@ export class SessionRouter {
     if (call) session.calls += 1;
     session.lastSeen = Date.now();
     try {
-      await session.transport.handle(req, res, body);
+      await this.scoped(session, () => session.transport.handle(req, res, body));
     } finally {
       if (call) session.calls -= 1;
       session.lastSeen = Date.now();
     }
+  }
+
+  /** Runs `work` as the session's: what it starts, and throws later, is the session's (see scope.ts). */
+  private scoped<T>(session: Session, work: () => Promise<T>): Promise<T> {
+    const close = () => void session.transport.close();
+    // Not the session ID: whoever reads the log must not be able to join the session.
+    return sessionScope.run({ label: "an HTTP session", close }, work);
   }
 }
 

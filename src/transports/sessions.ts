@@ -1,14 +1,14 @@
 // The sessions of the stateful HTTP server, in least-recently-used order, within a cap: a new session closes the
 // least recently used one that has no call in progress, and is refused when every session has one. Sessions idle
 // for the idle time-out are closed, and sessions that never sent a request after initialize much sooner.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CoderClient } from "../coder/client.js";
+import type { ServerHandle } from "../server.js";
 import type { McpHttpTransport } from "./mcp-transport.js";
 
 export interface Session {
   id: string;
   transport: McpHttpTransport;
-  server: McpServer;
+  server: ServerHandle;
   /** The client's own Coder client, from its Coder-Session-Token; closed with the session. */
   ownCoder?: CoderClient;
   /** Digest of the Coder-Session-Token the session was initialized with, to refuse a switch of user. */

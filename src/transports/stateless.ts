@@ -4,8 +4,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CoderClient } from "../coder/client.js";
+import type { ServerHandle } from "../server.js";
 import { digest } from "./http-guard.js";
 import { McpHttpTransport } from "./mcp-transport.js";
+import { sessionScope } from "./scope.js";
 import type { ServerBuild } from "./session-router.js";
 
 /** Idle servers kept per token, and tokens kept. */
@@ -13,7 +15,7 @@ const MAX_IDLE = 16;
 const MAX_TOKENS = 64;
 
 interface Served {
-  server: McpServer;
+  server: ServerHandle;
   transport: McpHttpTransport;
 }
 
@@ -36,12 +38,20 @@ export class StatelessServers {
     const pool = this.pool(coderToken);
     const served = pool.idle.pop() ?? (await this.create(pool, coderToken));
     pool.busy += 1;
+    let failed = false;
+    // An uncaught exception in this request closes its server, which then serves no other (see scope.ts).
+    const close = () => {
+      failed = true;
+      void served.server.close();
+    };
     try {
-      await served.transport.handle(req, res, body);
+      await sessionScope.run({ label: "a stateless HTTP request", close }, () =>
+        served.transport.handle(req, res, body),
+      );
     } finally {
       pool.busy -= 1;
       // An initialize leaves the client's capabilities on its server: it must not serve another client.
-      const keep = !this.closed && !pool.dropped && !carriesInitialize(body) && pool.idle.length < MAX_IDLE;
+      const keep = !failed && !this.closed && !pool.dropped && !carriesInitialize(body) && pool.idle.length < MAX_IDLE;
       if (keep) pool.idle.push(served);
       else await served.server.close();
       if (pool.dropped && pool.busy === 0 && pool.own) await pool.coder?.close();
@@ -75,7 +85,7 @@ export class StatelessServers {
 
   private async create(pool: Pool, coderToken: string | undefined): Promise<Served> {
     const server = this.build.server(pool.coder, coderToken);
-    withoutSessionFeatures(server);
+    withoutSessionFeatures(server.server);
     const transport = new McpHttpTransport();
     await server.connect(transport);
     return { server, transport };
