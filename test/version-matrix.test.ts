@@ -193,7 +193,7 @@ for (const row of ROWS) {
       assert.equal(r.isError, true);
       assert.match(
         r.text,
-        new RegExp(`^Coder answered ${row.busyStatus} to POST .*: Task app is not ready to accept input\\.`),
+        new RegExp(`^Coder answered ${row.busyStatus} to POST [^\\n]*\\n[\\s\\S]*\\nTask app is not ready to accept input\\.`),
       );
       assert.match(
         r.text,
@@ -232,7 +232,7 @@ for (const row of ROWS) {
       assert.equal(r.isError, true);
       if (!row.v229) assert.match(r.text, /^Updating a task's input needs Coder v2\.29\.0 or later/);
       else if (row.pauseResume) {
-        assert.match(r.text, /409 Conflict .*: Unable to update task input, task must be paused\./);
+        assert.match(r.text, /409 Conflict [\s\S]*\nUnable to update task input, task must be paused\./);
         assert.match(r.text, /Pause it with coder_pause_task first\./);
       } else {
         assert.match(
@@ -248,7 +248,7 @@ for (const row of ROWS) {
     it("passes on this version's refusal of a task that is not active, with a hint", async () => {
       w.fake.addTask({ name: "errored", status: "error" });
       const r = await w.call("coder_send_task_input", { task_id: "errored", input: "Hello" });
-      assert.match(r.text, new RegExp(`400 Bad Request .*: ${row.notActive.replaceAll(".", "\\.")}`));
+      assert.match(r.text, new RegExp(`400 Bad Request [\\s\\S]*\\n${row.notActive.replaceAll(".", "\\.")}`));
       assert.match(r.text, /The task is not active, and Coder takes input and serves logs only for an active task/);
     });
 
