@@ -193,7 +193,9 @@ for (const row of ROWS) {
       assert.equal(r.isError, true);
       assert.match(
         r.text,
-        new RegExp(`^Coder answered ${row.busyStatus} to POST [^\\n]*\\n[\\s\\S]*\\nTask app is not ready to accept input\\.`),
+        new RegExp(
+          `^Coder answered ${row.busyStatus} to POST [^\\n]*\\n[\\s\\S]*\\nTask app is not ready to accept input\\.`,
+        ),
       );
       assert.match(
         r.text,
