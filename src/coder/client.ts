@@ -7,19 +7,16 @@ import { TaskRoutes } from "./deployment.js";
 import { TaskNotFoundError } from "./errors.js";
 import { HttpCore, type HttpOptions, type LogLevel } from "./http.js";
 import { isUuid, parseTaskIdentifier, type TaskRef } from "./identifiers.js";
-import { scanTaskLogs, type TaskLogsMeta } from "./log-stream.js";
+import { scanTaskLogs } from "./log-stream.js";
+import type { CreateTaskRequest, LogSink, TaskFilter, TaskList, TemplateFilter } from "./requests.js";
 import {
   type BuildInfo,
   BuildResponseSchema,
   type Preset,
   PresetListSchema,
   readTasks,
-  type SkippedTask,
   type Task,
-  type TaskLogEntry,
-  type TaskLogs,
   TaskReadSchema,
-  type TaskStatus,
   TasksListSchema,
   type Template,
   TemplateListSchema,
@@ -31,47 +28,10 @@ import {
 import type { Feature } from "./versions.js";
 
 export type { LogLevel } from "./http.js";
+export type { CreateTaskRequest, LogSink, TaskFilter, TaskList, TemplateFilter } from "./requests.js";
 export type LogListener = (level: LogLevel, message: string) => void;
 
-export interface TaskFilter {
-  /** Username, user UUID or `me`; absent lists every task the caller may read. */
-  owner?: string;
-  organization?: string;
-  status?: TaskStatus;
-  /** Raw search terms appended as they are, e.g. `status:active`. */
-  terms?: string;
-}
-
-export interface TemplateFilter {
-  /** Only templates that can run AI tasks (a coder_ai_task resource). */
-  aiTask?: boolean;
-  /** The template named exactly this. */
-  exactName?: string;
-  organization?: string;
-}
-
-export interface CreateTaskRequest {
-  template_version_id: string;
-  template_version_preset_id?: string;
-  input: string;
-  name?: string;
-  display_name?: string;
-}
-
 type Signal = { signal?: AbortSignal };
-
-export interface TaskList {
-  tasks: Task[];
-  count: number;
-  /** Tasks Coder sent that could not be read, and why; the others are listed all the same. */
-  skipped: SkippedTask[];
-}
-
-/** Keeps what it needs of a log read entry by entry, then gives its result. */
-export interface LogSink<R> {
-  add(entry: TaskLogEntry): void;
-  finish(meta: TaskLogsMeta): R;
-}
 
 /**
  * A log's body is streamed, so memory follows what the sink keeps, not the log: a live log is every message of the
@@ -231,24 +191,7 @@ export class CoderClient {
   }
 
   /** Reads a task's log into a sink made afresh for each attempt (a failed read may be tried again). */
-  readTaskLogs<R>(ref: TaskRef, sink: () => LogSink<R>, opts: Signal = {}): Promise<R> {
-    return this.streamLogs(ref, sink, LOG_LIMIT_FACTOR, opts);
-  }
-
-  /** The whole log, held in memory: within the usual body limit. Prefer readTaskLogs with a sink that keeps less. */
-  getTaskLogs(ref: TaskRef, opts: Signal = {}): Promise<TaskLogs> {
-    return this.streamLogs(
-      ref,
-      () => {
-        const logs: TaskLogEntry[] = [];
-        return { add: (entry) => logs.push(entry), finish: (meta) => ({ ...meta, logs }) };
-      },
-      1,
-      opts,
-    );
-  }
-
-  private async streamLogs<R>(ref: TaskRef, sink: () => LogSink<R>, limitFactor: number, opts: Signal): Promise<R> {
+  async readTaskLogs<R>(ref: TaskRef, sink: () => LogSink<R>, opts: Signal = {}): Promise<R> {
     return this.routes.request({
       method: "GET",
       path: apiPath`/api/v2/tasks/${ref.owner}/${ref.task}/logs`,
@@ -258,7 +201,7 @@ export class CoderClient {
         const meta = await scanTaskLogs(chunks, (entry) => s.add(entry));
         return s.finish(meta);
       },
-      limitFactor,
+      limitFactor: LOG_LIMIT_FACTOR,
       ...opts,
     });
   }

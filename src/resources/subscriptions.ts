@@ -4,7 +4,7 @@
 import type { CoderClient } from "../coder/client.js";
 import { isUuid, isValidUser, refOf } from "../coder/identifiers.js";
 import { logsServed } from "../coder/logs.js";
-import type { Task } from "../coder/schemas.js";
+import type { Task, TaskLogEntry } from "../coder/schemas.js";
 import { type ParsedUri, parseTaskUri } from "../format/task-uris.js";
 
 export interface SubscriptionEvents {
@@ -138,9 +138,18 @@ export class Subscriptions {
     if (!task) return "gone";
     // Where Coder serves no log (error, unknown; any status but active before v2.31.1), the status is the news.
     if (!(await logsServed(coder, task))) return `status:${task.status}`;
-    const logs = await coder.getTaskLogs(refOf(task));
-    const last = logs.logs.at(-1);
-    return `${task.status}:${logs.logs.length}:${last?.id}:${last?.content.length}:${logs.snapshot_at ?? ""}`;
+    // Streamed, keeping only a count and the last entry: a poll costs no memory however long the log.
+    return coder.readTaskLogs(refOf(task), () => {
+      let count = 0;
+      let last: TaskLogEntry | undefined;
+      return {
+        add: (entry) => {
+          count += 1;
+          last = entry;
+        },
+        finish: (meta) => `${task.status}:${count}:${last?.id}:${last?.content.length}:${meta.snapshot_at ?? ""}`,
+      };
+    });
   }
 }
 
