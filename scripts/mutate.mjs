@@ -53,9 +53,9 @@ const MUTATIONS = [
   {
     name: "no redaction",
     file: "src/redact.ts",
-    find: 'return (text) => values.reduce((out, secret) => out.split(secret).join("[REDACTED]"), text);',
+    find: 'return (text) => text.replace(pattern, "[REDACTED]");',
     replace: "return (text) => text;",
-    tests: ["secrets"],
+    tests: ["secrets", "hostile"],
   },
   {
     name: "the token's secret half not redacted on its own",
@@ -67,31 +67,46 @@ const MUTATIONS = [
   {
     name: "agent output not fenced",
     file: "src/tools/define.ts",
-    find: '{ type: "text", text: tool.untrusted ? fenceUntrusted(safe, tool.untrusted) : safe },',
-    replace: '{ type: "text", text: safe },',
+    find: '{ type: "text", text: tool.untrusted ? fenceUntrusted(json, tool.untrusted) : json },',
+    replace: '{ type: "text", text: json },',
     tests: ["untrusted"],
   },
   {
     name: "a fence tag that agent output can guess",
     file: "src/format/untrusted.ts",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to find, not a template.
-    find: "const tag = `untrusted-agent-data-${randomUUID().slice(0, 8)}`;",
-    replace: 'const tag = "untrusted-agent-data-00000000";',
-    tests: ["untrusted"],
+    find: "const tag = `${FENCE_PREFIX}${kind}-${randomUUID().slice(0, 8)}`;",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to put in, not a template.
+    replace: "const tag = `${FENCE_PREFIX}${kind}-00000000`;",
+    tests: ["untrusted", "hostile"],
   },
   {
     name: "invisible and bidi characters not cleaned",
     file: "src/format/untrusted.ts",
-    find: 'return text.replace(ANSI, "").replace(CONTROL, "").replace(INVISIBLE, "");',
-    replace: 'return text.replace(ANSI, "").replace(CONTROL, "");',
-    tests: ["untrusted"],
+    find: 'return text.replace(/\\r\\n/g, "\\n").replace(ANSI, "").replace(HIDDEN, "");',
+    replace: 'return text.replace(/\\r\\n/g, "\\n").replace(ANSI, "");',
+    tests: ["untrusted", "hostile"],
   },
   {
     name: "tool results not cleaned",
     file: "src/tools/define.ts",
-    find: "cleanDeep(value),",
+    find: "cleanDeep(value, cleanUntrusted),",
     replace: "value,",
-    tests: ["untrusted"],
+    tests: ["untrusted", "hostile"],
+  },
+  {
+    name: "the outbound guard does not redact",
+    file: "src/transports/outbound.ts",
+    find: "const safe = redact(json);",
+    replace: "const safe = json;",
+    tests: ["hostile"],
+  },
+  {
+    name: "the outbound guard does not clean",
+    file: "src/transports/outbound.ts",
+    find: "const cleaned = cleanDeep(message);",
+    replace: "const cleaned = message;",
+    tests: ["hostile"],
   },
   {
     name: "wait: reportBefore ignored (a stale idle after a send is the answer)",

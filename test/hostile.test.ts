@@ -207,6 +207,16 @@ describe("a hostile deployment", () => {
     await w.client.unsubscribeResource({ uri: "coder://tasks/alice/plain" });
   });
 
+  it("cleans what no formatting step saw: a protocol error that quotes the request", async () => {
+    const from = received.length;
+    // The SDK words this error itself, quoting the tool name it was sent: only the transport's guard cleans it.
+    const name = `coder_list_tasks${evil.slice(0, 200)}`;
+    const outcome = await w.client.callTool({ name, arguments: {} }).catch((err: Error) => err.message);
+    const text = typeof outcome === "string" ? outcome : JSON.stringify(outcome);
+    assert.match(text, /coder_list_tasks/);
+    check(from, "a protocol error the SDK wrote");
+  });
+
   it("sent nothing hidden, no token and no forged tag on any channel, and still serves", async () => {
     check(0, "any message");
     const r = await w.call("coder_get_task", { task_id: "plain" });
