@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { HELP, parseCli } from "../src/cli.js";
 import { FakeCoder } from "./fake-coder/index.js";
-import { callTool } from "./harness.js";
+import { callTool, pollingWitness } from "./harness.js";
 import {
   connectClient,
   MCP_HEADERS,
@@ -14,7 +14,6 @@ import {
   type Served,
   serve,
   sessionHeaders,
-  settle,
   until,
   withHost,
 } from "./http-client.js";
@@ -140,11 +139,17 @@ describe("a client whose connection closes", () => {
     assert.ok(await until(() => polls() >= before + 3), "the wait polls");
     abort.abort();
     await assert.rejects(waiting);
-    // One poll may have been in flight when the connection closed; none starts after. The wait polls every 40 ms.
-    await settle(100);
-    const after = polls();
-    await settle(400);
-    assert.equal(polls(), after, "no poll after the client left");
+    // One poll may have been in flight when the connection closed; none starts after. A second server polling every
+    // 50 ms proves that time passed: the wait polls every 40 ms at most.
+    const witness = await pollingWitness(0.05);
+    try {
+      await witness.polls(2);
+      const after = polls();
+      await witness.polls(3);
+      assert.equal(polls(), after, "no poll after the client left");
+    } finally {
+      await witness.close();
+    }
     // The session serves on.
     const ping = await raw(served.http.url, {
       method: "POST",
@@ -169,7 +174,15 @@ describe("a client whose connection closes", () => {
     const sent = fake.requests.length;
     abort.abort();
     await assert.rejects(sending);
-    await settle(600);
+    // Once Coder has answered the send, a wait still running would poll within 40 ms: three polls of a second server
+    // every 50 ms prove that time passed.
+    await until(() => fake.answered.some((r) => r.method === "POST" && r.path.endsWith("/send")));
+    const witness = await pollingWitness(0.05);
+    try {
+      await witness.polls(3);
+    } finally {
+      await witness.close();
+    }
     assert.equal(inputs().length, 1, "exactly one POST of the input");
     assert.deepEqual(
       fake.requests.slice(sent).map((r) => `${r.method} ${r.path}`),

@@ -7,69 +7,19 @@ import { once } from "node:events";
 import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   type CallToolResult,
   LoggingMessageNotificationSchema,
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { type Env, loadConfig } from "../src/config.js";
-import { createCoderClient } from "../src/server.js";
-import { type HttpServer, type HttpServerOptions, HttpStartError, startHttpServer } from "../src/transports/http.js";
+import { HttpStartError, startHttpServer } from "../src/transports/http.js";
 import { allowedHostHeaders, bearerMatches, isLoopbackHost, rebindingProblem } from "../src/transports/http-guard.js";
 import { FakeCoder } from "./fake-coder/index.js";
-import { callTool, FAST_WAIT, pollingWitness, until } from "./harness.js";
+import { callTool, pollingWitness, until } from "./harness.js";
+import { connectClient, type HttpClient, INIT, MCP_HEADERS, type Served, serve } from "./http-client.js";
 
 const BIN = fileURLToPath(new URL("../dist/index.js", import.meta.url));
-const INIT = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-};
-const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-
-interface Served {
-  http: HttpServer;
-  close(): Promise<void>;
-}
-
-/** The HTTP server as the bin builds it, on a free loopback port, configured from `env` against `fake`. */
-async function serve(fake: FakeCoder, env: Env = {}, options: Partial<HttpServerOptions> = {}): Promise<Served> {
-  const config = loadConfig({ CODER_URL: fake.url, CODER_SESSION_TOKEN: fake.token, ...env }, "/nonexistent");
-  const coder = createCoderClient(config, "test");
-  const http = await startHttpServer({ config, coder, version: "test", waitTiming: FAST_WAIT, port: 0, ...options });
-  return {
-    http,
-    async close() {
-      await http.close();
-      await coder?.close();
-    },
-  };
-}
-
-interface HttpClient {
-  client: Client;
-  transport: StreamableHTTPClientTransport;
-  /** Ends the session (DELETE) and the client. */
-  close(): Promise<void>;
-}
-
-async function connectClient(url: string, headers: Record<string, string> = {}): Promise<HttpClient> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
-  const client = new Client({ name: "http-test", version: "1.0.0" });
-  await client.connect(transport);
-  return {
-    client,
-    transport,
-    async close() {
-      await transport.terminateSession();
-      await client.close();
-    },
-  };
-}
-
 /** A request with a Host header of our choosing, which fetch does not let a caller set. */
 function withHost(url: string, host: string): Promise<{ status: number; text: string; session?: string }> {
   return new Promise((resolve, reject) => {
