@@ -7,6 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { FakeCoder } from "./fake-coder/index.js";
+import { until } from "./harness.js";
 import { freePort, type Nginx, nginxMissing, type Replica, startNginx, startReplica } from "./nginx.js";
 
 const missing = nginxMissing();
@@ -96,11 +97,9 @@ describe("three stateless replicas behind nginx", { skip: missing }, () => {
         () => undefined,
         (err: Error) => err,
       );
-      let request: (typeof fake.requests)[number] | undefined;
-      while (!request) {
-        await new Promise((r) => setTimeout(r, 10));
-        request = fake.requests.slice(seen).find((r) => r.path.includes("slowpoke"));
-      }
+      const heldRequest = () => fake.requests.slice(seen).find((r) => r.path.includes("slowpoke"));
+      await until(() => heldRequest() !== undefined, "the held call at Coder");
+      const request = heldRequest();
       victim = replicas.find((r) => r.token === request?.headers["coder-session-token"]);
       assert.ok(victim, "the held call came from a replica");
       await victim.kill();

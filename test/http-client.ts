@@ -102,11 +102,3 @@ export function withHost(
     req.on("error", reject).end(method === "POST" ? JSON.stringify(INIT) : undefined);
   });
 }
-
-export const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until `done()` holds, checking every 10 ms, for at most `ms`. */
-export async function until(done: () => boolean, ms = 10_000): Promise<boolean> {
-  for (let waited = 0; !done() && waited < ms; waited += 10) await settle(10);
-  return done();
-}

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { HELP, parseCli } from "../src/cli.js";
 import { FakeCoder } from "./fake-coder/index.js";
-import { callTool, pollingWitness } from "./harness.js";
+import { callTool, pollingWitness, until } from "./harness.js";
 import {
   connectClient,
   MCP_HEADERS,
@@ -14,7 +14,6 @@ import {
   type Served,
   serve,
   sessionHeaders,
-  until,
   withHost,
 } from "./http-client.js";
 
@@ -59,7 +58,7 @@ describe("the session cap", () => {
       const waits = clients.map((c) =>
         c.client.callTool({ name: "coder_wait_for_task", arguments: { task_id: "fix-login", timeout_seconds: 30 } }),
       );
-      assert.ok(await until(() => polls() >= before + 2), "both waits poll");
+      await until(() => polls() >= before + 2, "both waits poll");
       const refused = await raw(served.http.url, {
         method: "POST",
         headers: MCP_HEADERS,
@@ -95,7 +94,7 @@ describe("the session cap", () => {
       const unused = await rawSession(served.http.url);
       await rawSession(served.http.url, true);
       assert.equal(served.http.sessionCount(), 3);
-      assert.ok(await until(() => served.http.sessionCount() === 1), "the unused sessions are closed");
+      await until(() => served.http.sessionCount() === 1, "the unused sessions are closed");
       const gone = await raw(served.http.url, {
         method: "POST",
         headers: sessionHeaders(unused),
@@ -136,7 +135,7 @@ describe("a client whose connection closes", () => {
       body: call(5, "coder_wait_for_task", { task_id: "slow", timeout_seconds: 60 }),
       signal: abort.signal,
     }).then((r) => r.text());
-    assert.ok(await until(() => polls() >= before + 3), "the wait polls");
+    await until(() => polls() >= before + 3, "the wait polls");
     abort.abort();
     await assert.rejects(waiting);
     // One poll may have been in flight when the connection closed; none starts after. A second server polling every
@@ -170,13 +169,16 @@ describe("a client whose connection closes", () => {
       body: call(7, "coder_send_task_input", { task_id: "busy", input: "once only", wait: true }),
       signal: abort.signal,
     }).then((r) => r.text());
-    assert.ok(await until(() => inputs().length === 1), "the input reaches Coder");
+    await until(() => inputs().length === 1, "the input reaches Coder");
     const sent = fake.requests.length;
     abort.abort();
     await assert.rejects(sending);
     // Once Coder has answered the send, a wait still running would poll within 40 ms: three polls of a second server
     // every 50 ms prove that time passed.
-    await until(() => fake.answered.some((r) => r.method === "POST" && r.path.endsWith("/send")));
+    await until(
+      () => fake.answered.some((r) => r.method === "POST" && r.path.endsWith("/send")),
+      "the answer to the send",
+    );
     const witness = await pollingWitness(0.05);
     try {
       await witness.polls(3);
