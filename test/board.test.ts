@@ -197,6 +197,9 @@ async function openBoard(
   } satisfies Board;
 }
 
+// Buttons are pressed by keyboard (the board is meant to work by keyboard alone): a click lands on coordinates, which
+// the host's resizing of the frame as the content changes can move under it.
+
 /** Once the host has sized the frame to the view's content (the view reports its size as it changes). */
 async function settled({ page, view }: Board): Promise<void> {
   const height = await view.evaluate(() => document.documentElement.scrollHeight);
@@ -326,7 +329,7 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
     assert.notEqual(await view.evaluate(() => document.title), "pwned");
     assert.ok(!sandbox.requests.some((r) => r.startsWith("/x")), "the img never loaded");
 
-    await view.locator('#log a:has-text("https://example.com/pr/412")').click();
+    await view.locator('#log a:has-text("https://example.com/pr/412")').press("Enter");
     await page.waitForFunction(() => window.host.opened.length > 0);
     assert.deepEqual(await page.evaluate(() => window.host.opened), ["https://example.com/pr/412"]);
     assert.equal(page.frames().length, 2, "no frame was opened by the link");
@@ -348,7 +351,7 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
 
   it("follows the host's theme, light and dark (screenshots in BOARD_SCREENSHOT_DIR)", async () => {
     const { page, view } = board;
-    await view.locator('button.task:has-text("fix-login")').click();
+    await view.locator('button.task:has-text("fix-login")').press("Enter");
     await view.locator("#log li.entry").first().waitFor();
     mkdirSync(SCREENSHOTS, { recursive: true });
     const background = () => view.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -365,7 +368,7 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
 
   it("pauses a task through its button: the server gets the call and the badge changes", async () => {
     const { view, served } = board;
-    await view.locator("#pause").click();
+    await view.locator("#pause").press("Enter");
     await view.locator('#d-badges .badge[data-kind="status"]', { hasText: /^paused$/ }).waitFor();
     await badge(view, 'button.task:has-text("fix-login")', "status")
       .filter({ hasText: /^paused$/ })
@@ -378,7 +381,7 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
 
   it("sends input to the agent through the coder_send_task_input tool", async () => {
     const { page, view } = board;
-    await view.locator('button.task:has-text("write-docs")').click();
+    await view.locator('button.task:has-text("write-docs")').press("Enter");
     await view.locator("#input").fill("Add an example for coder_wait_for_task.");
     await view.locator("#input").focus();
     await page.keyboard.press("Control+Enter");
@@ -390,11 +393,10 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
     const { view, served } = board;
     const logs = Array.from({ length: 45 }, (_, i) => ({ type: "output" as const, content: `step ${i + 1}` }));
     fake.addTask({ name: "long-run", displayName: "Migrate the billing tables", logs });
-    await view.locator('button.task:has-text("long-run")').click();
+    await view.locator('button.task:has-text("long-run")').press("Enter");
     await view.locator("#log li.entry").nth(29).waitFor();
     assert.equal(await view.locator("#log li.entry").count(), 30);
     assert.match((await view.locator("#log li.entry").first().textContent()) ?? "", /step 45/);
-    // By keyboard: a click lands on coordinates, which the host's resizing of the frame can move under it.
     await view.locator("#older", { hasText: "(15)" }).press("Enter");
     await view.locator("#log li.entry").nth(44).waitFor();
     assert.ok(await view.locator("#older").isHidden(), "nothing older left");
@@ -404,13 +406,13 @@ describe("task board in a browser", { skip: !existsSync(CHROMIUM) && `${CHROMIUM
 
   it("asks before deleting, and deletes only when confirmed", async () => {
     const { view, served } = board;
-    await view.locator('button.task:has-text("flaky-ci")').click();
-    await view.locator("#delete").click();
+    await view.locator('button.task:has-text("flaky-ci")').press("Enter");
+    await view.locator("#delete").press("Enter");
     await view.locator("#confirm[open]").waitFor();
-    await view.locator("#confirm-cancel").click();
+    await view.locator("#confirm-cancel").press("Enter");
     assert.ok(!served.calls.includes("coder_delete_task"));
-    await view.locator("#delete").click();
-    await view.locator("#confirm-delete").click();
+    await view.locator("#delete").press("Enter");
+    await view.locator("#confirm-delete").press("Enter");
     await view.locator('button.task:has-text("flaky-ci")').waitFor({ state: "detached" });
     assert.ok(served.calls.includes("coder_delete_task"));
     assert.equal(fake.getTask("flaky-ci")?.deleted, true);
